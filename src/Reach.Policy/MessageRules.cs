@@ -1,0 +1,237 @@
+namespace Reach.Policy;
+
+/// <summary>
+/// The decision of SPEC §2.1–§2.3: may S message R, and if not, every reason and every remedy. This file is the
+/// one place where a message is locked. It reads only the policy and the facts, and allocates nothing.
+/// </summary>
+public static class MessageRules
+{
+    /// <summary>Decides one message from <see cref="DecisionFacts.Sender"/> to <see cref="DecisionFacts.Recipient"/>.</summary>
+    public static Decision Decide(ReachPolicy policy, in DecisionFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var trace = default(DecisionTrace);
+
+        // 1. Not a decision: a member who does not exist for the other, or a message to oneself.
+        if (facts.Sender.Status == AccountStatus.Deactivated || facts.Recipient.Status == AccountStatus.Deactivated)
+        {
+            return new Decision { Error = DecisionError.MemberNotFound, Kind = facts.Kind, Trace = trace.With(Rule.Members, failed: true) };
+        }
+
+        if (facts.SameMember)
+        {
+            return new Decision { Error = DecisionError.SameMember, Kind = facts.Kind, Trace = trace.With(Rule.Members, failed: true) };
+        }
+
+        trace = trace.With(Rule.Members, failed: false);
+
+        // 2. A block either way, or a suspended recipient: one reason, nothing else evaluated or shown.
+        if (facts.Blocked || facts.Recipient.Status == AccountStatus.Suspended)
+        {
+            return new Decision
+            {
+                Kind = facts.Kind,
+                Reasons = ReasonSet.None.With(Reason.Unavailable),
+                Trace = trace.With(Rule.Block, failed: true),
+            };
+        }
+
+        trace = trace.With(Rule.Block, failed: false);
+
+        // 3–4. Sender status; a connection or open conversation exempts the message from every cold rule.
+        var suspended = facts.Sender.Status == AccountStatus.Suspended;
+        var reasons = ReasonSet.None.With(Reason.SenderSuspended, suspended);
+        if (facts.Connected || facts.OpenConversation)
+        {
+            trace = ExemptColdRules(ExemptInMailRules(trace))
+                .With(Rule.SenderStatus, failed: suspended)
+                .With(Rule.Relationship, failed: false);
+            return new Decision
+            {
+                Kind = facts.Kind,
+                Channel = suspended ? Channel.None : facts.Connected ? Channel.Connection : Channel.Conversation,
+                Reasons = reasons,
+                Trace = trace,
+            };
+        }
+
+        var restricted = facts.Sender.IsRestrictedAt(facts.Now);
+        reasons = reasons.With(Reason.SenderRestricted, restricted);
+        trace = trace.With(Rule.SenderStatus, failed: suspended || restricted).With(Rule.Relationship, failed: true);
+
+        // 5. A cold message, regular or InMail.
+        Channel channel;
+        if (facts.Kind == MessageKind.InMail)
+        {
+            reasons = new ReasonSet(reasons.Bits | InMailReasons(policy, facts, facts.Sender.Tier, facts.CreditBalance, ref trace).Bits);
+            trace = ExemptColdRules(trace);
+            channel = Channel.InMail;
+        }
+        else
+        {
+            reasons = new ReasonSet(reasons.Bits | ColdReasons(policy, facts, facts.Sender.Tier, ref trace, out channel).Bits);
+            trace = ExemptInMailRules(trace);
+        }
+
+        var cost = facts.Kind == MessageKind.InMail ? policy.InMailCost : 0;
+        if (reasons.IsEmpty)
+        {
+            return new Decision { Kind = facts.Kind, Channel = channel, Cost = cost, Trace = trace };
+        }
+
+        DateTimeOffset? resetsAt = reasons.Contains(Reason.MonthlyLimitReached)
+            ? policy.Periods.Containing(facts.Now).End
+            : null;
+        return new Decision
+        {
+            Kind = facts.Kind,
+            Reasons = reasons,
+            Remedies = suspended ? RemedySet.None : Remedies(policy, facts, reasons, restricted, resetsAt),
+            ResetsAt = resetsAt,
+            RestrictedUntil = restricted ? facts.Sender.RestrictedUntil : null,
+            Cost = cost,
+            Trace = trace,
+        };
+    }
+
+    /// <summary>
+    /// The credit balance a member with <paramref name="balance"/> has after moving to <paramref name="tier"/>:
+    /// the tier's grant added and the total held to its rollover cap, or nothing for a tier without InMail.
+    /// </summary>
+    public static int BalanceAfterMovingTo(Tier tier, int balance)
+    {
+        ArgumentNullException.ThrowIfNull(tier);
+        return tier.HasInMail ? Math.Min(balance + tier.InMailCredits, tier.CreditRolloverCap) : 0;
+    }
+
+    // The regular cold-message rules of §2.1 step 5 for a sender of senderTier.
+    private static ReasonSet ColdReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, ref DecisionTrace trace, out Channel channel)
+    {
+        var settings = facts.Settings;
+        var recipientTier = facts.Recipient.Tier;
+        var openProfile = settings.OpenProfile && recipientTier.PremiumBadge;
+        var knownContact = facts.Email == GivenEmail.Matches || facts.InAddressBook;
+
+        var connectionsOnly = !openProfile && settings.WhoCanMessage == WhoCanMessage.Connections;
+        var knownContactsOnly = !openProfile && settings.WhoCanMessage == WhoCanMessage.KnownContacts && !knownContact;
+        var premiumRequired = !openProfile && recipientTier.PremiumOnlyRecipient && !senderTier.PremiumSender;
+        var capReached = facts.ColdMessagesReceived >= recipientTier.ReceiveCap;
+        var awaitingReply = facts.UnansweredColdMessages >= policy.MaxUnansweredColdMessages;
+
+        trace = trace
+            .With(Rule.Preference, failed: connectionsOnly || knownContactsOnly)
+            .With(Rule.PremiumOnly, failed: premiumRequired)
+            .With(Rule.ReceiveCap, failed: capReached)
+            .With(Rule.ColdPacing, failed: awaitingReply);
+
+        channel = openProfile ? Channel.OpenProfile
+            : settings.WhoCanMessage == WhoCanMessage.KnownContacts ? Channel.KnownContact
+            : Channel.Open;
+
+        return ReasonSet.None
+            .With(Reason.ConnectionsOnly, connectionsOnly)
+            .With(Reason.KnownContactsOnly, knownContactsOnly)
+            .With(Reason.PremiumRequired, premiumRequired)
+            .With(Reason.MonthlyLimitReached, capReached)
+            .With(Reason.AwaitingReply, awaitingReply);
+    }
+
+    // The InMail rules of §2.2 for a sender of senderTier holding balance credits.
+    private static ReasonSet InMailReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, int balance, ref DecisionTrace trace)
+    {
+        var requiresPremium = !senderTier.HasInMail;
+        var insufficient = !requiresPremium && balance < policy.InMailCost;
+        var notAccepted = !facts.Settings.AcceptInMail;
+        var awaitingReply = facts.UnansweredInMails >= policy.MaxUnansweredInMails;
+
+        trace = trace
+            .With(Rule.InMailTier, failed: requiresPremium)
+            .With(Rule.InMailCredits, requiresPremium ? RuleOutcome.Exempt : insufficient ? RuleOutcome.Failed : RuleOutcome.Passed)
+            .With(Rule.InMailAccepted, failed: notAccepted)
+            .With(Rule.InMailPacing, failed: awaitingReply);
+
+        return ReasonSet.None
+            .With(Reason.AwaitingReply, awaitingReply)
+            .With(Reason.InMailNotAccepted, notAccepted)
+            .With(Reason.InMailRequiresPremium, requiresPremium)
+            .With(Reason.InsufficientCredits, insufficient);
+    }
+
+    // The remedies of §2.3 for a locked cold message from a sender who is not suspended.
+    private static RemedySet Remedies(ReachPolicy policy, in DecisionFacts facts, ReasonSet reasons, bool restricted, DateTimeOffset? resetsAt)
+    {
+        var remedies = RemedySet.None;
+
+        if (facts.PendingInvitationSentAt is { } sentAt)
+        {
+            remedies = remedies.WithPendingInvitation(sentAt);
+        }
+        else if (!restricted && facts.InvitationsLeft > 0 && !(facts.ReinviteBlockedUntil > facts.Now))
+        {
+            remedies = remedies.WithInvitation(facts.InvitationsLeft);
+        }
+
+        if (reasons.Contains(Reason.KnownContactsOnly) && facts.EmailAttemptsLeft > 0)
+        {
+            remedies = remedies.ProvideEmail();
+        }
+
+        if (!restricted)
+        {
+            var scratch = default(DecisionTrace);
+            if (facts.Kind == MessageKind.Regular
+                && InMailReasons(policy, facts, facts.Sender.Tier, facts.CreditBalance, ref scratch).IsEmpty)
+            {
+                remedies = remedies.WithInMail(policy.InMailCost, facts.CreditBalance);
+            }
+
+            var upgrades = UpgradeTiers(policy, facts);
+            if (!upgrades.IsEmpty)
+            {
+                remedies = remedies.WithUpgrade(upgrades);
+            }
+        }
+
+        if (resetsAt is { } resets)
+        {
+            remedies = remedies.WithWait(resets);
+        }
+
+        return remedies.Always();
+    }
+
+    // The tiers that would unlock the message: as a regular message, or as an InMail with the credits the move grants.
+    private static TierSet UpgradeTiers(ReachPolicy policy, in DecisionFacts facts)
+    {
+        var tiers = TierSet.Empty;
+        var scratch = default(DecisionTrace);
+        foreach (var tier in policy.Tiers)
+        {
+            if (tier.Id == facts.Sender.Tier.Id)
+            {
+                continue;
+            }
+
+            var unlocks = (facts.Kind == MessageKind.Regular && ColdReasons(policy, facts, tier, ref scratch, out _).IsEmpty)
+                || InMailReasons(policy, facts, tier, BalanceAfterMovingTo(tier, facts.CreditBalance), ref scratch).IsEmpty;
+            if (unlocks)
+            {
+                tiers = tiers.With(tier);
+            }
+        }
+
+        return tiers;
+    }
+
+    private static DecisionTrace ExemptColdRules(DecisionTrace trace) => trace
+        .With(Rule.Preference, RuleOutcome.Exempt)
+        .With(Rule.PremiumOnly, RuleOutcome.Exempt)
+        .With(Rule.ReceiveCap, RuleOutcome.Exempt)
+        .With(Rule.ColdPacing, RuleOutcome.Exempt);
+
+    private static DecisionTrace ExemptInMailRules(DecisionTrace trace) => trace
+        .With(Rule.InMailTier, RuleOutcome.Exempt)
+        .With(Rule.InMailCredits, RuleOutcome.Exempt)
+        .With(Rule.InMailAccepted, RuleOutcome.Exempt)
+        .With(Rule.InMailPacing, RuleOutcome.Exempt);
+}

@@ -1,0 +1,109 @@
+using System.Numerics;
+
+namespace Reach.Policy;
+
+/// <summary>What a sender can do about a locked message (SPEC §2.3), in the spec's order.</summary>
+public enum Remedy
+{
+    /// <summary><c>send_invitation</c>: carries <see cref="RemedySet.InvitationsLeft"/>.</summary>
+    SendInvitation,
+
+    /// <summary><c>invitation_pending</c>: carries <see cref="RemedySet.InvitationSentAt"/>.</summary>
+    InvitationPending,
+
+    /// <summary><c>provide_email</c>.</summary>
+    ProvideEmail,
+
+    /// <summary><c>use_inmail</c>: carries <see cref="RemedySet.InMailCost"/> and <see cref="RemedySet.CreditBalance"/>.</summary>
+    UseInMail,
+
+    /// <summary><c>upgrade</c>: carries <see cref="RemedySet.UpgradeTiers"/>.</summary>
+    Upgrade,
+
+    /// <summary><c>wait_until</c>: carries <see cref="RemedySet.ResetsAt"/>.</summary>
+    WaitUntil,
+
+    /// <summary><c>mention_in_post</c>.</summary>
+    MentionInPost,
+
+    /// <summary><c>bookmark</c>.</summary>
+    Bookmark,
+}
+
+/// <summary>The remedies of a locked decision with the facts each carries. A value type: building one allocates nothing.</summary>
+public readonly record struct RemedySet
+{
+    /// <summary>No remedy.</summary>
+    public static RemedySet None => default;
+
+    private uint Bits { get; init; }
+
+    /// <summary>Whether there is no remedy.</summary>
+    public bool IsEmpty => Bits == 0;
+
+    /// <summary>How many remedies the set holds.</summary>
+    public int Count => BitOperations.PopCount(Bits);
+
+    /// <summary>With <see cref="Remedy.SendInvitation"/>: invitations S may still send this week.</summary>
+    public int InvitationsLeft { get; private init; }
+
+    /// <summary>With <see cref="Remedy.InvitationPending"/>: when S's invitation was sent.</summary>
+    public DateTimeOffset? InvitationSentAt { get; private init; }
+
+    /// <summary>With <see cref="Remedy.UseInMail"/>: the credits an InMail costs.</summary>
+    public int InMailCost { get; private init; }
+
+    /// <summary>With <see cref="Remedy.UseInMail"/>: S's credit balance.</summary>
+    public int CreditBalance { get; private init; }
+
+    /// <summary>With <see cref="Remedy.Upgrade"/>: the tiers that would unlock the message.</summary>
+    public TierSet UpgradeTiers { get; private init; }
+
+    /// <summary>With <see cref="Remedy.WaitUntil"/>: when R's receive cap resets.</summary>
+    public DateTimeOffset? ResetsAt { get; private init; }
+
+    /// <summary>Whether <paramref name="remedy"/> is in the set.</summary>
+    public bool Contains(Remedy remedy) => (Bits & (1u << (int)remedy)) != 0;
+
+    /// <summary>Enumerates the remedies in the spec's order without allocating.</summary>
+    public Enumerator GetEnumerator() => new(Bits);
+
+    internal RemedySet With(Remedy remedy) => this with { Bits = Bits | (1u << (int)remedy) };
+
+    internal RemedySet WithInvitation(int invitationsLeft) => With(Remedy.SendInvitation) with { InvitationsLeft = invitationsLeft };
+
+    internal RemedySet WithPendingInvitation(DateTimeOffset sentAt) => With(Remedy.InvitationPending) with { InvitationSentAt = sentAt };
+
+    internal RemedySet WithInMail(int cost, int balance) => With(Remedy.UseInMail) with { InMailCost = cost, CreditBalance = balance };
+
+    internal RemedySet WithUpgrade(TierSet tiers) => With(Remedy.Upgrade) with { UpgradeTiers = tiers };
+
+    internal RemedySet WithWait(DateTimeOffset resetsAt) => With(Remedy.WaitUntil) with { ResetsAt = resetsAt };
+
+    internal RemedySet ProvideEmail() => With(Remedy.ProvideEmail);
+
+    // mention_in_post and bookmark apply to every locked decision that is not unavailable.
+    internal RemedySet Always() => With(Remedy.MentionInPost).With(Remedy.Bookmark);
+
+    /// <summary>Enumerates a <see cref="RemedySet"/> in the spec's order.</summary>
+    public struct Enumerator(uint bits)
+    {
+        private uint _rest = bits;
+
+        /// <summary>The current remedy.</summary>
+        public Remedy Current { get; private set; }
+
+        /// <summary>Moves to the next remedy.</summary>
+        public bool MoveNext()
+        {
+            if (_rest == 0)
+            {
+                return false;
+            }
+
+            Current = (Remedy)BitOperations.TrailingZeroCount(_rest);
+            _rest &= _rest - 1;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of Reach on this machine and ends with the line "N passed, N failed, N skipped".
+# Usage: ./test.sh [extra dotnet test options]
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet test --solution Reach.slnx "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Microsoft.Testing.Platform prints one summary for the run: total, failed, succeeded, skipped.
+count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -1 | grep -oE "[0-9]+" || echo 0; }
+passed=$(count succeeded)
+failed=$(count failed)
+skipped=$(count skipped)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The run failed before any test could: a build error or a crashed test host.
+  failed=1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
