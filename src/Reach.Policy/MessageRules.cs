@@ -63,14 +63,16 @@ public static class MessageRules
         Channel channel;
         if (facts.Kind == MessageKind.InMail)
         {
-            reasons = new ReasonSet(reasons.Bits | InMailReasons(policy, facts, facts.Sender.Tier, facts.CreditBalance, ref trace).Bits);
-            trace = ExemptColdRules(trace);
+            var inMail = InMailReasons(policy, facts, facts.Sender.Tier, facts.CreditBalance);
+            reasons = reasons.Union(inMail);
+            trace = InMailTrace(ExemptColdRules(trace), inMail, facts.Sender.Tier);
             channel = Channel.InMail;
         }
         else
         {
-            reasons = new ReasonSet(reasons.Bits | ColdReasons(policy, facts, facts.Sender.Tier, ref trace, out channel).Bits);
-            trace = ExemptInMailRules(trace);
+            var cold = ColdReasons(policy, facts, facts.Sender.Tier, out channel);
+            reasons = reasons.Union(cold);
+            trace = ColdTrace(ExemptInMailRules(trace), cold);
         }
 
         var cost = facts.Kind == MessageKind.InMail ? policy.InMailCost : 0;
@@ -104,58 +106,49 @@ public static class MessageRules
         return tier.HasInMail ? Math.Min(balance + tier.InMailCredits, tier.CreditRolloverCap) : 0;
     }
 
-    // The regular cold-message rules of §2.1 step 5 for a sender of senderTier.
-    private static ReasonSet ColdReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, ref DecisionTrace trace, out Channel channel)
+    // The regular cold-message rules of §2.1 step 5 for a sender of senderTier. Only premium-only depends on the
+    // sender's tier, which is what lets the upgrade remedy try every tier cheaply.
+    private static ReasonSet ColdReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, out Channel channel)
     {
         var settings = facts.Settings;
         var recipientTier = facts.Recipient.Tier;
         var openProfile = settings.OpenProfile && recipientTier.PremiumBadge;
         var knownContact = facts.Email == GivenEmail.Matches || facts.InAddressBook;
 
-        var connectionsOnly = !openProfile && settings.WhoCanMessage == WhoCanMessage.Connections;
-        var knownContactsOnly = !openProfile && settings.WhoCanMessage == WhoCanMessage.KnownContacts && !knownContact;
-        var premiumRequired = !openProfile && recipientTier.PremiumOnlyRecipient && !senderTier.PremiumSender;
-        var capReached = facts.ColdMessagesReceived >= recipientTier.ReceiveCap;
-        var awaitingReply = facts.UnansweredColdMessages >= policy.MaxUnansweredColdMessages;
-
-        trace = trace
-            .With(Rule.Preference, failed: connectionsOnly || knownContactsOnly)
-            .With(Rule.PremiumOnly, failed: premiumRequired)
-            .With(Rule.ReceiveCap, failed: capReached)
-            .With(Rule.ColdPacing, failed: awaitingReply);
-
         channel = openProfile ? Channel.OpenProfile
             : settings.WhoCanMessage == WhoCanMessage.KnownContacts ? Channel.KnownContact
             : Channel.Open;
 
         return ReasonSet.None
-            .With(Reason.ConnectionsOnly, connectionsOnly)
-            .With(Reason.KnownContactsOnly, knownContactsOnly)
-            .With(Reason.PremiumRequired, premiumRequired)
-            .With(Reason.MonthlyLimitReached, capReached)
-            .With(Reason.AwaitingReply, awaitingReply);
+            .With(Reason.ConnectionsOnly, !openProfile && settings.WhoCanMessage == WhoCanMessage.Connections)
+            .With(Reason.KnownContactsOnly, !openProfile && settings.WhoCanMessage == WhoCanMessage.KnownContacts && !knownContact)
+            .With(Reason.PremiumRequired, !openProfile && recipientTier.PremiumOnlyRecipient && !senderTier.PremiumSender)
+            .With(Reason.MonthlyLimitReached, facts.ColdMessagesReceived >= recipientTier.ReceiveCap)
+            .With(Reason.AwaitingReply, facts.UnansweredColdMessages >= policy.MaxUnansweredColdMessages);
     }
 
     // The InMail rules of §2.2 for a sender of senderTier holding balance credits.
-    private static ReasonSet InMailReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, int balance, ref DecisionTrace trace)
+    private static ReasonSet InMailReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, int balance)
     {
         var requiresPremium = !senderTier.HasInMail;
-        var insufficient = !requiresPremium && balance < policy.InMailCost;
-        var notAccepted = !facts.Settings.AcceptInMail;
-        var awaitingReply = facts.UnansweredInMails >= policy.MaxUnansweredInMails;
-
-        trace = trace
-            .With(Rule.InMailTier, failed: requiresPremium)
-            .With(Rule.InMailCredits, requiresPremium ? RuleOutcome.Exempt : insufficient ? RuleOutcome.Failed : RuleOutcome.Passed)
-            .With(Rule.InMailAccepted, failed: notAccepted)
-            .With(Rule.InMailPacing, failed: awaitingReply);
-
         return ReasonSet.None
-            .With(Reason.AwaitingReply, awaitingReply)
-            .With(Reason.InMailNotAccepted, notAccepted)
+            .With(Reason.AwaitingReply, facts.UnansweredInMails >= policy.MaxUnansweredInMails)
+            .With(Reason.InMailNotAccepted, !facts.Settings.AcceptInMail)
             .With(Reason.InMailRequiresPremium, requiresPremium)
-            .With(Reason.InsufficientCredits, insufficient);
+            .With(Reason.InsufficientCredits, !requiresPremium && balance < policy.InMailCost);
     }
+
+    private static DecisionTrace ColdTrace(DecisionTrace trace, ReasonSet cold) => trace
+        .With(Rule.Preference, failed: cold.Contains(Reason.ConnectionsOnly) || cold.Contains(Reason.KnownContactsOnly))
+        .With(Rule.PremiumOnly, failed: cold.Contains(Reason.PremiumRequired))
+        .With(Rule.ReceiveCap, failed: cold.Contains(Reason.MonthlyLimitReached))
+        .With(Rule.ColdPacing, failed: cold.Contains(Reason.AwaitingReply));
+
+    private static DecisionTrace InMailTrace(DecisionTrace trace, ReasonSet inMail, Tier senderTier) => trace
+        .With(Rule.InMailTier, failed: inMail.Contains(Reason.InMailRequiresPremium))
+        .With(Rule.InMailCredits, senderTier.HasInMail ? (inMail.Contains(Reason.InsufficientCredits) ? RuleOutcome.Failed : RuleOutcome.Passed) : RuleOutcome.Exempt)
+        .With(Rule.InMailAccepted, failed: inMail.Contains(Reason.InMailNotAccepted))
+        .With(Rule.InMailPacing, failed: inMail.Contains(Reason.AwaitingReply));
 
     // The remedies of §2.3 for a locked cold message from a sender who is not suspended.
     private static RemedySet Remedies(ReachPolicy policy, in DecisionFacts facts, ReasonSet reasons, bool restricted, DateTimeOffset? resetsAt)
@@ -178,9 +171,7 @@ public static class MessageRules
 
         if (!restricted)
         {
-            var scratch = default(DecisionTrace);
-            if (facts.Kind == MessageKind.Regular
-                && InMailReasons(policy, facts, facts.Sender.Tier, facts.CreditBalance, ref scratch).IsEmpty)
+            if (facts.Kind == MessageKind.Regular && InMailReasons(policy, facts, facts.Sender.Tier, facts.CreditBalance).IsEmpty)
             {
                 remedies = remedies.WithInMail(policy.InMailCost, facts.CreditBalance);
             }
@@ -204,16 +195,15 @@ public static class MessageRules
     private static TierSet UpgradeTiers(ReachPolicy policy, in DecisionFacts facts)
     {
         var tiers = TierSet.Empty;
-        var scratch = default(DecisionTrace);
-        foreach (var tier in policy.Tiers)
+        foreach (var tier in policy.TierSpan)
         {
             if (tier.Id == facts.Sender.Tier.Id)
             {
                 continue;
             }
 
-            var unlocks = (facts.Kind == MessageKind.Regular && ColdReasons(policy, facts, tier, ref scratch, out _).IsEmpty)
-                || InMailReasons(policy, facts, tier, BalanceAfterMovingTo(tier, facts.CreditBalance), ref scratch).IsEmpty;
+            var unlocks = (facts.Kind == MessageKind.Regular && ColdReasons(policy, facts, tier, out _).IsEmpty)
+                || InMailReasons(policy, facts, tier, BalanceAfterMovingTo(tier, facts.CreditBalance)).IsEmpty;
             if (unlocks)
             {
                 tiers = tiers.With(tier);

@@ -16,7 +16,7 @@ public enum ExplainMode
 /// </summary>
 public sealed record ReachPolicy
 {
-    private readonly IReadOnlyList<Tier> _tiers = [];
+    private readonly Tier[] _tiers = [];
 
     /// <summary>The tiers in the policy file's order; each tier's <see cref="Tier.Index"/> is its position here.</summary>
     public required IReadOnlyList<Tier> Tiers
@@ -103,6 +103,9 @@ public sealed record ReachPolicy
 
         return set;
     }
+
+    /// <summary>The tiers as an array, for loops on the decision's hot path that must not allocate an enumerator.</summary>
+    internal ReadOnlySpan<Tier> TierSpan => _tiers;
 
     /// <summary>The tier with this id, or <see langword="null"/>.</summary>
     public Tier? FindTier(string id)

@@ -60,6 +60,9 @@ public readonly record struct ReasonSet(uint Bits)
     /// <summary>The set with <paramref name="reason"/> added when <paramref name="applies"/>.</summary>
     public ReasonSet With(Reason reason, bool applies) => applies ? With(reason) : this;
 
+    /// <summary>The reasons of both sets.</summary>
+    public ReasonSet Union(ReasonSet other) => new(Bits | other.Bits);
+
     /// <summary>Whether every reason of this set is in <paramref name="other"/>.</summary>
     public bool IsSubsetOf(ReasonSet other) => (Bits & ~other.Bits) == 0;
 

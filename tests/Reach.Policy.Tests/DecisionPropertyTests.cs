@@ -198,6 +198,31 @@ public sealed class DecisionPropertyTests
     }
 
     [Fact]
+    public void EveryTierThatWouldUnlockIsOffered()
+    {
+        GenFacts.Sample(facts =>
+        {
+            var decision = Decide(facts);
+            if (!decision.Locked || decision.Remedies.IsEmpty || facts.Sender.IsRestrictedAt(facts.Now))
+            {
+                return;
+            }
+
+            foreach (var tier in Defaults.Tiers.Where(tier => tier.Id != facts.Sender.Tier.Id))
+            {
+                var upgraded = facts with
+                {
+                    Sender = facts.Sender with { Tier = tier },
+                    CreditBalance = MessageRules.BalanceAfterMovingTo(tier, facts.CreditBalance),
+                };
+                var unlocks = (facts.Kind == MessageKind.Regular && Decide(upgraded).Allowed)
+                    || Decide(upgraded with { Kind = MessageKind.InMail }).Allowed;
+                Assert.Equal(unlocks, decision.Remedies.UpgradeTiers.Contains(tier));
+            }
+        }, iter: Cases);
+    }
+
+    [Fact]
     public void ResetsAtIsSetExactlyForTheMonthlyLimit()
     {
         GenFacts.Sample(facts =>

@@ -52,6 +52,14 @@ public sealed class PolicyFileTests
     }
 
     [Fact]
+    public void TheDocumentedExampleIsTheDefaultPolicy()
+    {
+        var example = PolicyFile.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "reach.policy.json")));
+
+        Assert.Equal(PolicyFile.Write(ReachPolicy.Default), PolicyFile.Write(example));
+    }
+
+    [Fact]
     public void AWrittenPolicyReadsBackTheSame()
     {
         var policy = PolicyFile.Parse("""{ "inMailCost": 2, "period": { "timeZone": "Europe/Paris" }, "explain": "minimal" }""");
