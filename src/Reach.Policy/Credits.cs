@@ -92,13 +92,13 @@ public sealed record CreditChange(CreditAccount Account, ImmutableArray<LedgerEn
 /// A member's InMail credits as pure functions over lots and ledger entries (SPEC §2.2). Every operation first
 /// expires the lots that are due at <c>now</c>, is idempotent by its reference, and never takes the balance below zero.
 /// </summary>
-public sealed record CreditAccount(ImmutableArray<CreditLot> Lots, ImmutableArray<LedgerEntry> Entries)
+/// <param name="Balance">The balance: the sum of every entry the member has.</param>
+/// <param name="Lots">The lots that may still matter: every lot with credits left, and the lots an operation refers to.</param>
+/// <param name="Entries">The entries an operation consults for idempotency; the whole ledger, or those with the operation's references.</param>
+public sealed record CreditAccount(int Balance, ImmutableArray<CreditLot> Lots, ImmutableArray<LedgerEntry> Entries)
 {
     /// <summary>An account with no credits and no history.</summary>
-    public static CreditAccount Empty { get; } = new([], []);
-
-    /// <summary>The balance: the sum of every entry.</summary>
-    public int Balance => Entries.IsEmpty ? 0 : Entries[^1].BalanceAfter;
+    public static CreditAccount Empty { get; } = new(0, [], []);
 
     /// <summary>Credits left in lots that expire at or before <paramref name="when"/>.</summary>
     public int ExpiringBy(DateTimeOffset when) => Lots.Where(lot => lot.ExpiresAt <= when).Sum(lot => lot.Remaining);
@@ -368,7 +368,7 @@ public sealed record CreditAccount(ImmutableArray<CreditLot> Lots, ImmutableArra
             Record(now, LedgerEntryKind.Refund, amount, newLot, reference);
         }
 
-        public CreditAccount ToAccount() => new([.. _lots], [.. _entries]);
+        public CreditAccount ToAccount() => new(Balance, [.. _lots], [.. _entries]);
 
         private List<int> SpendingOrder() => Enumerable.Range(0, _lots.Count)
             .Where(index => _lots[index].Remaining > 0)

@@ -106,13 +106,15 @@ public static class MessageRules
         return tier.HasInMail ? Math.Min(balance + tier.InMailCredits, tier.CreditRolloverCap) : 0;
     }
 
-    // The regular cold-message rules of §2.1 step 5 for a sender of senderTier. Only premium-only depends on the
-    // sender's tier, which is what lets the upgrade remedy try every tier cheaply.
-    private static ReasonSet ColdReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, out Channel channel)
+    // The regular cold-message rules of §2.1 step 5 for a sender of senderTier.
+    private static ReasonSet ColdReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, out Channel channel) =>
+        ColdReasonsForAnyTier(policy, facts, out channel).With(Reason.PremiumRequired, PremiumRequired(facts, senderTier));
+
+    // The cold-message rules that do not depend on the sender's tier: preference, cap and pacing.
+    private static ReasonSet ColdReasonsForAnyTier(ReachPolicy policy, in DecisionFacts facts, out Channel channel)
     {
         var settings = facts.Settings;
-        var recipientTier = facts.Recipient.Tier;
-        var openProfile = settings.OpenProfile && recipientTier.PremiumBadge;
+        var openProfile = HasOpenProfile(facts);
         var knownContact = facts.Email == GivenEmail.Matches || facts.InAddressBook;
 
         channel = openProfile ? Channel.OpenProfile
@@ -122,21 +124,30 @@ public static class MessageRules
         return ReasonSet.None
             .With(Reason.ConnectionsOnly, !openProfile && settings.WhoCanMessage == WhoCanMessage.Connections)
             .With(Reason.KnownContactsOnly, !openProfile && settings.WhoCanMessage == WhoCanMessage.KnownContacts && !knownContact)
-            .With(Reason.PremiumRequired, !openProfile && recipientTier.PremiumOnlyRecipient && !senderTier.PremiumSender)
-            .With(Reason.MonthlyLimitReached, facts.ColdMessagesReceived >= recipientTier.ReceiveCap)
+            .With(Reason.MonthlyLimitReached, facts.ColdMessagesReceived >= facts.Recipient.Tier.ReceiveCap)
             .With(Reason.AwaitingReply, facts.UnansweredColdMessages >= policy.MaxUnansweredColdMessages);
     }
 
+    // Premium-only: the one cold rule that depends on the sender's tier.
+    private static bool PremiumRequired(in DecisionFacts facts, Tier senderTier) =>
+        !HasOpenProfile(facts) && facts.Recipient.Tier.PremiumOnlyRecipient && !senderTier.PremiumSender;
+
+    // openProfile counts only for tiers with a premium badge.
+    private static bool HasOpenProfile(in DecisionFacts facts) => facts.Settings.OpenProfile && facts.Recipient.Tier.PremiumBadge;
+
     // The InMail rules of §2.2 for a sender of senderTier holding balance credits.
-    private static ReasonSet InMailReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, int balance)
-    {
-        var requiresPremium = !senderTier.HasInMail;
-        return ReasonSet.None
-            .With(Reason.AwaitingReply, facts.UnansweredInMails >= policy.MaxUnansweredInMails)
-            .With(Reason.InMailNotAccepted, !facts.Settings.AcceptInMail)
-            .With(Reason.InMailRequiresPremium, requiresPremium)
-            .With(Reason.InsufficientCredits, !requiresPremium && balance < policy.InMailCost);
-    }
+    private static ReasonSet InMailReasons(ReachPolicy policy, in DecisionFacts facts, Tier senderTier, int balance) =>
+        InMailReasonsForAnyTier(policy, facts).Union(InMailSenderReasons(policy, senderTier, balance));
+
+    // The InMail rules that do not depend on the sender's tier: the recipient accepts InMail, and InMail pacing.
+    private static ReasonSet InMailReasonsForAnyTier(ReachPolicy policy, in DecisionFacts facts) => ReasonSet.None
+        .With(Reason.AwaitingReply, facts.UnansweredInMails >= policy.MaxUnansweredInMails)
+        .With(Reason.InMailNotAccepted, !facts.Settings.AcceptInMail);
+
+    // The InMail rules of the sender's tier and balance.
+    private static ReasonSet InMailSenderReasons(ReachPolicy policy, Tier senderTier, int balance) => ReasonSet.None
+        .With(Reason.InMailRequiresPremium, !senderTier.HasInMail)
+        .With(Reason.InsufficientCredits, senderTier.HasInMail && balance < policy.InMailCost);
 
     private static DecisionTrace ColdTrace(DecisionTrace trace, ReasonSet cold) => trace
         .With(Rule.Preference, failed: cold.Contains(Reason.ConnectionsOnly) || cold.Contains(Reason.KnownContactsOnly))
@@ -153,47 +164,38 @@ public static class MessageRules
     // The remedies of §2.3 for a locked cold message from a sender who is not suspended.
     private static RemedySet Remedies(ReachPolicy policy, in DecisionFacts facts, ReasonSet reasons, bool restricted, DateTimeOffset? resetsAt)
     {
-        var remedies = RemedySet.None;
-
-        if (facts.PendingInvitationSentAt is { } sentAt)
-        {
-            remedies = remedies.WithPendingInvitation(sentAt);
-        }
-        else if (!restricted && facts.InvitationsLeft > 0 && !(facts.ReinviteBlockedUntil > facts.Now))
-        {
-            remedies = remedies.WithInvitation(facts.InvitationsLeft);
-        }
-
-        if (reasons.Contains(Reason.KnownContactsOnly) && facts.EmailAttemptsLeft > 0)
-        {
-            remedies = remedies.ProvideEmail();
-        }
-
+        var invitationPending = facts.PendingInvitationSentAt is not null;
+        var canInvite = !invitationPending && !restricted && facts.InvitationsLeft > 0 && !(facts.ReinviteBlockedUntil > facts.Now);
+        var provideEmail = reasons.Contains(Reason.KnownContactsOnly) && facts.EmailAttemptsLeft > 0;
+        var useInMail = false;
+        var upgrades = TierSet.Empty;
         if (!restricted)
         {
-            if (facts.Kind == MessageKind.Regular && InMailReasons(policy, facts, facts.Sender.Tier, facts.CreditBalance).IsEmpty)
-            {
-                remedies = remedies.WithInMail(policy.InMailCost, facts.CreditBalance);
-            }
-
-            var upgrades = UpgradeTiers(policy, facts);
-            if (!upgrades.IsEmpty)
-            {
-                remedies = remedies.WithUpgrade(upgrades);
-            }
+            var inMailForAnyTier = InMailReasonsForAnyTier(policy, facts);
+            useInMail = facts.Kind == MessageKind.Regular
+                && inMailForAnyTier.IsEmpty
+                && InMailSenderReasons(policy, facts.Sender.Tier, facts.CreditBalance).IsEmpty;
+            upgrades = UpgradeTiers(policy, facts, inMailForAnyTier);
         }
 
-        if (resetsAt is { } resets)
-        {
-            remedies = remedies.WithWait(resets);
-        }
-
-        return remedies.Always();
+        return new RemedySet(
+            canInvite, facts.InvitationsLeft,
+            facts.PendingInvitationSentAt,
+            provideEmail,
+            useInMail, policy.InMailCost, facts.CreditBalance,
+            upgrades,
+            resetsAt);
     }
 
     // The tiers that would unlock the message: as a regular message, or as an InMail with the credits the move grants.
-    private static TierSet UpgradeTiers(ReachPolicy policy, in DecisionFacts facts)
+    private static TierSet UpgradeTiers(ReachPolicy policy, in DecisionFacts facts, ReasonSet inMailForAnyTier)
     {
+        var regularMayUnlock = facts.Kind == MessageKind.Regular && ColdReasonsForAnyTier(policy, facts, out _).IsEmpty;
+        if (!regularMayUnlock && !inMailForAnyTier.IsEmpty)
+        {
+            return TierSet.Empty;
+        }
+
         var tiers = TierSet.Empty;
         foreach (var tier in policy.TierSpan)
         {
@@ -202,8 +204,8 @@ public static class MessageRules
                 continue;
             }
 
-            var unlocks = (facts.Kind == MessageKind.Regular && ColdReasons(policy, facts, tier, out _).IsEmpty)
-                || InMailReasons(policy, facts, tier, BalanceAfterMovingTo(tier, facts.CreditBalance)).IsEmpty;
+            var unlocks = (regularMayUnlock && !PremiumRequired(facts, tier))
+                || (inMailForAnyTier.IsEmpty && InMailSenderReasons(policy, tier, BalanceAfterMovingTo(tier, facts.CreditBalance)).IsEmpty);
             if (unlocks)
             {
                 tiers = tiers.With(tier);

@@ -68,22 +68,57 @@ public readonly record struct RemedySet
     /// <summary>Enumerates the remedies in the spec's order without allocating.</summary>
     public Enumerator GetEnumerator() => new(Bits);
 
-    internal RemedySet With(Remedy remedy) => this with { Bits = Bits | (1u << (int)remedy) };
+    // Built once per decision, every remedy's condition and data at hand; mention_in_post and bookmark apply to every
+    // locked decision that offers remedies at all.
+    internal RemedySet(
+        bool sendInvitation, int invitationsLeft,
+        DateTimeOffset? invitationSentAt,
+        bool provideEmail,
+        bool useInMail, int inMailCost, int creditBalance,
+        TierSet upgradeTiers,
+        DateTimeOffset? resetsAt)
+    {
+        var bits = Bit(Remedy.MentionInPost) | Bit(Remedy.Bookmark);
+        if (sendInvitation)
+        {
+            bits |= Bit(Remedy.SendInvitation);
+            InvitationsLeft = invitationsLeft;
+        }
 
-    internal RemedySet WithInvitation(int invitationsLeft) => With(Remedy.SendInvitation) with { InvitationsLeft = invitationsLeft };
+        if (invitationSentAt is not null)
+        {
+            bits |= Bit(Remedy.InvitationPending);
+            InvitationSentAt = invitationSentAt;
+        }
 
-    internal RemedySet WithPendingInvitation(DateTimeOffset sentAt) => With(Remedy.InvitationPending) with { InvitationSentAt = sentAt };
+        if (provideEmail)
+        {
+            bits |= Bit(Remedy.ProvideEmail);
+        }
 
-    internal RemedySet WithInMail(int cost, int balance) => With(Remedy.UseInMail) with { InMailCost = cost, CreditBalance = balance };
+        if (useInMail)
+        {
+            bits |= Bit(Remedy.UseInMail);
+            InMailCost = inMailCost;
+            CreditBalance = creditBalance;
+        }
 
-    internal RemedySet WithUpgrade(TierSet tiers) => With(Remedy.Upgrade) with { UpgradeTiers = tiers };
+        if (!upgradeTiers.IsEmpty)
+        {
+            bits |= Bit(Remedy.Upgrade);
+            UpgradeTiers = upgradeTiers;
+        }
 
-    internal RemedySet WithWait(DateTimeOffset resetsAt) => With(Remedy.WaitUntil) with { ResetsAt = resetsAt };
+        if (resetsAt is not null)
+        {
+            bits |= Bit(Remedy.WaitUntil);
+            ResetsAt = resetsAt;
+        }
 
-    internal RemedySet ProvideEmail() => With(Remedy.ProvideEmail);
+        Bits = bits;
+    }
 
-    // mention_in_post and bookmark apply to every locked decision that is not unavailable.
-    internal RemedySet Always() => With(Remedy.MentionInPost).With(Remedy.Bookmark);
+    private static uint Bit(Remedy remedy) => 1u << (int)remedy;
 
     /// <summary>Enumerates a <see cref="RemedySet"/> in the spec's order.</summary>
     public struct Enumerator(uint bits)
