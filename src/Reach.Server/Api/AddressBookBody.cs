@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+using Reach.Members;
+
+namespace Reach.Server.Api;
+
+/// <summary>
+/// Reads an address book upload: JSON <c>{emails: [...]}</c>, or CSV (the first column of each row, or the column
+/// headed <c>email</c>/<c>e-mail address</c> when a header row names one).
+/// </summary>
+public static class AddressBookBody
+{
+    private const int MaxBytes = 2 * 1024 * 1024;
+
+    public static async Task<Outcome<IReadOnlyList<string?>>> ReadAsync(HttpRequest request, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > MaxBytes)
+        {
+            return Failure.Invalid("body", "The address book is larger than 2 MB.");
+        }
+
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var buffer = new char[MaxBytes + 1];
+        var read = await reader.ReadBlockAsync(buffer, cancel);
+        if (read > MaxBytes)
+        {
+            return Failure.Invalid("body", "The address book is larger than 2 MB.");
+        }
+
+        var text = new string(buffer, 0, read);
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        return mediaType == "text/csv" ? FromCsv(text) : FromJson(text);
+    }
+
+    private static Outcome<IReadOnlyList<string?>> FromJson(string text)
+    {
+        try
+        {
+            var body = JsonSerializer.Deserialize<AddressBookRequest>(text, JsonSerializerOptions.Web);
+            return body?.Emails is { } emails ? Outcome(emails) : Failure.Invalid("emails", "emails is required.");
+        }
+        catch (JsonException e)
+        {
+            return Failure.Invalid(e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body", "The body is not valid JSON.");
+        }
+    }
+
+    private static Outcome<IReadOnlyList<string?>> FromCsv(string text)
+    {
+        var rows = text.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.Trim().Length > 0).ToList();
+        if (rows.Count == 0)
+        {
+            return Outcome([]);
+        }
+
+        var header = Cells(rows[0]);
+        var column = header.FindIndex(cell => cell.Trim().ToLowerInvariant() is "email" or "e-mail" or "email address" or "e-mail address");
+        var hasHeader = column >= 0 || !MemberRules.IsValidEmail(header.FirstOrDefault()?.Trim() ?? string.Empty);
+        column = Math.Max(column, 0);
+        return Outcome([.. rows.Skip(hasHeader ? 1 : 0).Select(row => Cells(row).ElementAtOrDefault(column)?.Trim())]);
+    }
+
+    private static Outcome<IReadOnlyList<string?>> Outcome(IReadOnlyList<string?> emails) => new(emails, null);
+
+    // Cells of one CSV row, with double-quoted cells that may contain commas.
+    private static List<string> Cells(string row)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < row.Length; i++)
+        {
+            var c = row[i];
+            if (c == '"' && quoted && i + 1 < row.Length && row[i + 1] == '"')
+            {
+                cell.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        cells.Add(cell.ToString());
+        return cells;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Reach.Policy;
+
+namespace Reach.Server.Api;
+
+public sealed record AdminMemberJson(MemberJson Member, string Status, DateTimeOffset? RestrictedUntil, int CreditBalance);
+
+public sealed record ExplanationJson(string Sender, string Recipient, TraceJson Regular, TraceJson InMail);
+
+public sealed record ClockRequest(DateTimeOffset? Now);
+
+public sealed record ClockJson(DateTimeOffset Now);
+
+/// <summary>The operator's API (SPEC §10), behind the admin key.</summary>
+public static class AdminApi
+{
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+
+        group.MapPut("/members/{handle}/tier", async Task<Results<Ok<AdminMemberJson>, ProblemHttpResult>> (
+            string handle, TierRequest request, AdminService admin, ReachPolicy policy, CancellationToken cancel) =>
+            Respond(await admin.SetTierAsync(handle, request, cancel), policy));
+
+        group.MapPut("/members/{handle}/status", async Task<Results<Ok<AdminMemberJson>, ProblemHttpResult>> (
+            string handle, StatusRequest request, AdminService admin, ReachPolicy policy, CancellationToken cancel) =>
+            Respond(await admin.SetStatusAsync(handle, request, cancel), policy));
+
+        group.MapPost("/members/{handle}/credits", async Task<Results<Ok<CreditsJson>, ProblemHttpResult>> (
+            string handle, CreditGrantRequest request, AdminService admin, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await admin.GrantCreditsAsync(handle, request, cancel);
+            if (outcome.Failure is { } failure)
+            {
+                return Problems.For(failure, policy);
+            }
+
+            var change = outcome.Value!;
+            return TypedResults.Ok(new CreditsJson(
+                change.Account.Balance,
+                [.. change.Added.Select(e => new LedgerEntryJson(e.At, e.Kind.Code(), e.Amount, e.BalanceAfter, e.Ref))],
+                null, 0, 0));
+        });
+
+        group.MapGet("/decisions", async Task<Results<Ok<ExplanationJson>, ProblemHttpResult>> (
+            AdminService admin, ReachPolicy policy, [FromQuery] string? sender, [FromQuery] string? recipient, CancellationToken cancel) =>
+        {
+            var outcome = await admin.ExplainAsync(sender, recipient, cancel);
+            if (outcome.Failure is { } failure)
+            {
+                return Problems.For(failure, policy);
+            }
+
+            var x = outcome.Value!;
+            return TypedResults.Ok(new ExplanationJson(x.Sender.Handle, x.Recipient.Handle, TraceJson.From(x.Regular, policy), TraceJson.From(x.InMail, policy)));
+        });
+
+        group.MapGet("/decisions/locked", async Task<Results<Ok<ListJson<LockedCount>>, ProblemHttpResult>> (
+            AdminService admin, ReachPolicy policy, TimeProvider clock, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancel) =>
+        {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            if (!TryDay(from, today.AddDays(-30), out var first))
+            {
+                return Problems.Invalid("from", "from must be a day such as 2026-11-01.", policy);
+            }
+
+            if (!TryDay(to, today, out var last))
+            {
+                return Problems.Invalid("to", "to must be a day such as 2026-11-30.", policy);
+            }
+
+            return TypedResults.Ok(new ListJson<LockedCount>(await admin.LockedCountsAsync(first, last, cancel)));
+        });
+
+        group.MapPut("/clock", Results<Ok<ClockJson>, ProblemHttpResult> (ClockRequest request, TimeProvider clock, ReachPolicy policy) =>
+        {
+            if (clock is not ManualClock manual)
+            {
+                return Problems.For(new Failure(Failure.Codes.ClockNotManual, "The clock can be set only when the server runs with --clock manual."), policy);
+            }
+
+            if (request.Now is not { } now)
+            {
+                return Problems.Invalid("now", "now is required, e.g. 2026-12-01T00:00:00Z.", policy);
+            }
+
+            manual.Set(now);
+            return TypedResults.Ok(new ClockJson(manual.GetUtcNow()));
+        });
+    }
+
+    private static Results<Ok<AdminMemberJson>, ProblemHttpResult> Respond(Outcome<Members.Member> outcome, ReachPolicy policy)
+    {
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.For(failure, policy);
+        }
+
+        var member = outcome.Value!;
+        return TypedResults.Ok(new AdminMemberJson(MemberJson.From(member, policy), member.Status.Code(), member.RestrictedUntil, member.CreditBalance));
+    }
+
+    private static bool TryDay(string? text, DateOnly fallback, out DateOnly day)
+    {
+        day = fallback;
+        return text is null || DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out day);
+    }
+}
+
+/// <summary>Admin calls carry <c>Authorization: Bearer &lt;admin key&gt;</c>; without a configured key, admin is closed.</summary>
+public sealed class AdminKeyFilter(StartOptions options) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
+        if (options.AdminKey is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.AdminKey)))
+        {
+            return TypedResults.Problem(
+                title: "The admin key is required.", statusCode: StatusCodes.Status401Unauthorized,
+                extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" });
+        }
+
+        return await next(context);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Reach.Invitations;
+using Reach.Policy;
+
+namespace Reach.Server.Api;
+
+/// <summary>Connection requests (SPEC §2.4).</summary>
+public static class InvitationsApi
+{
+    public static void MapInvitations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/invitations").WithTags("Invitations").RequireAuthorization();
+
+        group.MapPost("/", async Task<Results<Created<InvitationView>, Ok<InvitationView>, ProblemHttpResult>> (
+            InvitationRequest request, ClaimsPrincipal user, InvitationService invitations, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await invitations.InviteAsync(user.MemberId(), request, cancel);
+            if (outcome.Failure is { } failure)
+            {
+                return Problems.For(failure, policy);
+            }
+
+            // A crossing invitation was accepted instead: nothing new was created.
+            return outcome.Value!.State == "accepted"
+                ? TypedResults.Ok(outcome.Value)
+                : TypedResults.Created($"/api/invitations/{outcome.Value.Id}", outcome.Value);
+        });
+
+        group.MapGet("/", async Task<Results<Ok<ListJson<InvitationView>>, ProblemHttpResult>> (
+            ClaimsPrincipal user, InvitationService invitations, ReachPolicy policy, [FromQuery] string? box, CancellationToken cancel) =>
+        {
+            if (box is not (null or "received" or "sent"))
+            {
+                return Problems.Invalid("box", "box must be 'received' or 'sent'.", policy);
+            }
+
+            return TypedResults.Ok(new ListJson<InvitationView>(await invitations.ListAsync(user.MemberId(), box != "sent", cancel)));
+        });
+
+        group.MapPost("/{id:long}/accept", (long id, ClaimsPrincipal user, InvitationService invitations, ReachPolicy policy, CancellationToken cancel) =>
+            Respond(invitations.AcceptAsync(user.MemberId(), id, cancel), policy));
+        group.MapPost("/{id:long}/ignore", (long id, ClaimsPrincipal user, InvitationService invitations, ReachPolicy policy, CancellationToken cancel) =>
+            Respond(invitations.IgnoreAsync(user.MemberId(), id, cancel), policy));
+        group.MapPost("/{id:long}/report", (long id, ClaimsPrincipal user, InvitationService invitations, ReachPolicy policy, CancellationToken cancel) =>
+            Respond(invitations.ReportAsync(user.MemberId(), id, cancel), policy));
+        group.MapDelete("/{id:long}", (long id, ClaimsPrincipal user, InvitationService invitations, ReachPolicy policy, CancellationToken cancel) =>
+            Respond(invitations.WithdrawAsync(user.MemberId(), id, cancel), policy));
+    }
+
+    private static async Task<Results<Ok<InvitationView>, ProblemHttpResult>> Respond(Task<Outcome<InvitationView>> work, ReachPolicy policy)
+    {
+        var outcome = await work;
+        return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(outcome.Value!);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Reach.Data;
+using Reach.Members;
+using Reach.Messaging;
+using Reach.Policy;
+
+namespace Reach.Server.Api;
+
+/// <summary>A member as others see them: no email, no settings, no counts.</summary>
+public sealed record MemberJson(
+    string Handle, string DisplayName, string? Headline, string? Company, string? PhotoUrl, bool OpenToWork,
+    string Tier, bool PremiumBadge)
+{
+    public static MemberJson From(Member member, ReachPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        ArgumentNullException.ThrowIfNull(policy);
+        var tier = policy.FindTier(member.TierId) ?? policy.DefaultTier;
+        return new MemberJson(member.Handle, member.DisplayName, member.Headline, member.Company, member.PhotoUrl, member.OpenToWork, tier.Id, tier.PremiumBadge);
+    }
+}
+
+public sealed record ProfileJson(MemberJson Member, DecisionJson? Decision);
+
+public sealed record SettingsJson(string WhoCanMessage, bool AcceptInMail, bool OpenProfile)
+{
+    public static SettingsJson From(Member member) => new(member.WhoCanMessage.Code(), member.AcceptInMail, member.OpenProfile);
+}
+
+public sealed record AddressBookRequest(IReadOnlyList<string?>? Emails);
+
+public sealed record CountJson(int Count);
+
+public sealed record ConnectionJson(MemberJson Member, DateTimeOffset Since);
+
+/// <summary>Profiles, the signed-in member's own profile, settings, address book and connections.</summary>
+public static class MembersApi
+{
+    public static void MapMembers(this IEndpointRouteBuilder app)
+    {
+        var members = app.MapGroup("/api/members").WithTags("Members").RequireAuthorization();
+
+        members.MapGet("/{handle}", async Task<Results<Ok<ProfileJson>, ProblemHttpResult>> (
+            string handle, ClaimsPrincipal user, ReachDb db, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var me = user.MemberId();
+            var normalized = MemberRules.NormalizeHandle(handle);
+            var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
+            if (member is null)
+            {
+                return Problems.For(Failure.NotFound("Member"), policy);
+            }
+
+            if (member.Id == me)
+            {
+                return TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), null));
+            }
+
+            var preflight = await messaging.PreflightAsync(me, handle, inMail: false, recipientEmail: null, cancel);
+            return preflight.Failure is { } failure
+                ? Problems.For(failure, policy)
+                : TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), DecisionJson.From(preflight.Value!.Decision, policy)));
+        });
+
+        var me = app.MapGroup("/api/me").WithTags("Me").RequireAuthorization();
+
+        me.MapGet("/profile", async Task<Ok<MemberJson>> (ClaimsPrincipal user, ReachDb db, ReachPolicy policy, CancellationToken cancel) =>
+            TypedResults.Ok(MemberJson.From(await db.Members.AsNoTracking().FirstAsync(m => m.Id == user.MemberId(), cancel), policy)));
+
+        me.MapPatch("/profile", async Task<Results<Ok<MemberJson>, ProblemHttpResult>> (
+            ProfilePatch patch, ClaimsPrincipal user, AccountService accounts, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await accounts.UpdateProfileAsync(user.MemberId(), patch, cancel);
+            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(MemberJson.From(outcome.Value!, policy));
+        });
+
+        me.MapGet("/settings", async Task<Ok<SettingsJson>> (ClaimsPrincipal user, ReachDb db, CancellationToken cancel) =>
+            TypedResults.Ok(SettingsJson.From(await db.Members.AsNoTracking().FirstAsync(m => m.Id == user.MemberId(), cancel))));
+
+        me.MapPut("/settings", async Task<Results<Ok<SettingsJson>, ProblemHttpResult>> (
+            SettingsRequest request, ClaimsPrincipal user, AccountService accounts, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await accounts.UpdateSettingsAsync(user.MemberId(), request, cancel);
+            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(SettingsJson.From(outcome.Value!));
+        });
+
+        me.MapPut("/address-book", async Task<Results<Ok<CountJson>, ProblemHttpResult>> (
+            HttpRequest http, ClaimsPrincipal user, AccountService accounts, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var emails = await AddressBookBody.ReadAsync(http, cancel);
+            if (emails.Failure is { } invalid)
+            {
+                return Problems.For(invalid, policy);
+            }
+
+            var outcome = await accounts.ReplaceAddressBookAsync(user.MemberId(), emails.Value!, cancel);
+            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(new CountJson(outcome.Value));
+        }).Accepts<AddressBookRequest>("application/json", "text/csv");
+
+        me.MapGet("/connections", async Task<Ok<ListJson<ConnectionJson>>> (
+            ClaimsPrincipal user, ConnectionService connections, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var list = await connections.ListAsync(user.MemberId(), cancel);
+            return TypedResults.Ok(new ListJson<ConnectionJson>([.. list.Select(c => new ConnectionJson(MemberJson.From(c.Member, policy), c.Since))]));
+        });
+
+        me.MapDelete("/connections/{handle}", async Task<Results<NoContent, ProblemHttpResult>> (
+            string handle, ClaimsPrincipal user, ConnectionService connections, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await connections.RemoveAsync(user.MemberId(), handle, cancel);
+            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
+        });
+    }
+}
+
+/// <summary>A list in the API's shape: <c>{items, next?}</c>.</summary>
+public sealed record ListJson<T>(IReadOnlyList<T> Items, string? Next = null);

@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Reach.Messaging;
+using Reach.Policy;
+
+namespace Reach.Server.Api;
+
+public sealed record ReplyRequest(string? Body);
+
+public sealed record ConversationJson(long Id, string Folder, MemberJson With, DateTimeOffset LastMessageAt);
+
+public sealed record MessageJson(long Id, string From, string Body, string? Subject, string Channel, int CreditsCharged, DateTimeOffset SentAt);
+
+public sealed record ConversationDetailJson(long Id, string Folder, MemberJson With, IReadOnlyList<MessageJson> Messages);
+
+/// <summary>Pre-flight, sending, and conversations (SPEC §2–§4, §11).</summary>
+public static class MessagesApi
+{
+    public static void MapMessages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/reach/{handle}", async Task<Results<Ok<DecisionJson>, ProblemHttpResult>> (
+            string handle, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, ReachMetrics metrics,
+            [FromQuery] string? inMail, [FromQuery] string? recipientEmail, CancellationToken cancel) =>
+        {
+            if (inMail is not (null or "true" or "false"))
+            {
+                return Problems.Invalid("inMail", "inMail must be true or false.", policy);
+            }
+
+            var outcome = await messaging.PreflightAsync(user.MemberId(), handle, inMail == "true", recipientEmail, cancel);
+            if (outcome.Failure is { } failure)
+            {
+                return Problems.For(failure, policy);
+            }
+
+            metrics.Decided(outcome.Value!.Decision, "preflight");
+            return TypedResults.Ok(DecisionJson.From(outcome.Value.Decision, policy));
+        }).WithTags("Messages").RequireAuthorization();
+
+        var messages = app.MapGroup("/api/messages").WithTags("Messages").RequireAuthorization();
+        messages.MapPost("/", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
+            SendRequest request, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, ReachMetrics metrics,
+            [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancel) =>
+        {
+            var outcome = await messaging.SendAsync(user.MemberId(), request, idempotencyKey, cancel);
+            return Respond(outcome, policy, metrics);
+        });
+
+        var conversations = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
+        conversations.MapGet("/", async Task<Results<Ok<ListJson<ConversationJson>>, ProblemHttpResult>> (
+            ClaimsPrincipal user, ConversationService service, ReachPolicy policy,
+            [FromQuery] string? folder, [FromQuery] string? page, CancellationToken cancel) =>
+        {
+            folder ??= "inbox";
+            if (!ConversationService.Folders.Contains(folder))
+            {
+                return Problems.Invalid("folder", "folder must be 'inbox', 'requests' or 'sent'.", policy);
+            }
+
+            if (!Paging.TryParse(page, out var pageNumber))
+            {
+                return Problems.Invalid("page", "page must be a whole number from 0 to 100000.", policy);
+            }
+
+            var list = await service.ListAsync(user.MemberId(), folder, pageNumber, cancel);
+            var items = list.Select(c => new ConversationJson(c.Id, c.Folder, MemberJson.From(c.With, policy), c.LastMessageAt)).ToList();
+            return TypedResults.Ok(new ListJson<ConversationJson>(items, Paging.Next(items.Count, ConversationService.PageSize, pageNumber)));
+        });
+
+        conversations.MapGet("/{id:long}", async Task<Results<Ok<ConversationDetailJson>, ProblemHttpResult>> (
+            long id, ClaimsPrincipal user, ConversationService service, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await service.GetAsync(user.MemberId(), id, cancel);
+            if (outcome.Failure is { } failure)
+            {
+                return Problems.For(failure, policy);
+            }
+
+            var detail = outcome.Value!;
+            return TypedResults.Ok(new ConversationDetailJson(
+                detail.Summary.Id, detail.Summary.Folder, MemberJson.From(detail.Summary.With, policy),
+                [.. detail.Messages.Select(m => new MessageJson(m.Message.Id, m.FromHandle, m.Message.Body, m.Message.Subject, m.Message.Channel, m.Message.CreditsCharged, m.Message.SentAt))]));
+        });
+
+        conversations.MapPost("/{id:long}/messages", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
+            long id, ReplyRequest request, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, ReachMetrics metrics, CancellationToken cancel) =>
+            Respond(await messaging.ReplyAsync(user.MemberId(), id, request.Body, cancel), policy, metrics));
+
+        conversations.MapPost("/{id:long}/accept", async Task<Results<NoContent, ProblemHttpResult>> (
+            long id, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await messaging.AcceptAsync(user.MemberId(), id, cancel);
+            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
+        });
+
+        conversations.MapPost("/{id:long}/decline", async Task<Results<NoContent, ProblemHttpResult>> (
+            long id, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await messaging.DeclineAsync(user.MemberId(), id, cancel);
+            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
+        });
+    }
+
+    private static Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult> Respond(Outcome<SendResult> outcome, ReachPolicy policy, ReachMetrics metrics)
+    {
+        switch (outcome.Failure)
+        {
+            case null:
+                metrics.Sent(outcome.Value!);
+                return TypedResults.Created($"/api/conversations/{outcome.Value!.ConversationId}", outcome.Value);
+            case { Code: "replay" } replay:
+                // The stored response of the first send with this Idempotency-Key.
+                return TypedResults.Content(replay.Detail, "application/json", statusCode: StatusCodes.Status201Created);
+            case { Code: Failure.Codes.MessageLocked } locked:
+                metrics.Decided(locked.Decision!.Value, "send");
+                return Problems.For(locked, policy);
+            case var failure:
+                return Problems.For(failure, policy);
+        }
+    }
+}
+
+/// <summary>Page numbers of lists: <c>page=0</c> is the first; <c>next</c> names the following page while there may be one.</summary>
+public static class Paging
+{
+    public static bool TryParse(string? page, out int value)
+    {
+        value = 0;
+        return page is null || (int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value <= 100_000);
+    }
+
+    public static string? Next(int count, int pageSize, int page) =>
+        count == pageSize ? (page + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Identity;
+using OpenTelemetry.Metrics;
+using Reach;
+using Reach.Policy;
+using Reach.Server;
+using Reach.Server.Api;
+using Scalar.AspNetCore;
+
+if (args.Length > 0 && Cli.IsCommand(args[0]))
+{
+    return await Cli.RunAsync(args);
+}
+
+if (StartOptions.UnknownOption(args) is { } unknown)
+{
+    await Console.Error.WriteLineAsync($"reach: unknown option '{unknown}'. Known: {string.Join(", ", StartOptions.Known.Take(6).Select(o => "--" + o))}.");
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls(StartOptions.DefaultUrls);
+}
+
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(options => options.UseUtcTimestamp = true);
+
+// Start options are read when the first service needs them, so a test host's settings count like the command line's.
+builder.Services.AddSingleton(services => StartOptions.From(services.GetRequiredService<IConfiguration>()));
+builder.Services.AddSingleton(services => services.GetRequiredService<StartOptions>().LoadPolicy());
+builder.Services.AddSingleton<TimeProvider>(services =>
+    services.GetRequiredService<StartOptions>().ManualClock ? new ManualClock(DateTimeOffset.UtcNow) : TimeProvider.System);
+builder.Services.AddReach(services => services.GetRequiredService<StartOptions>().Database);
+
+builder.Services.AddAuthentication(IdentityConstants.BearerScheme).AddBearerToken(IdentityConstants.BearerScheme);
+builder.Services.AddAuthorization();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+    options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+});
+builder.Services.AddOpenApi();
+builder.Services.AddSingleton<ReachMetrics>();
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(ReachMetrics.MeterName)
+    .AddPrometheusExporter());
+
+var app = builder.Build();
+try
+{
+    _ = app.Services.GetRequiredService<ReachPolicy>();
+    await app.Services.MigrateAsync();
+}
+catch (StartException e)
+{
+    await Console.Error.WriteLineAsync("reach: " + e.Message);
+    return 2;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference("/docs");
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+
+app.MapAuth();
+app.MapMembers();
+app.MapMessages();
+app.MapInvitations();
+app.MapCredits();
+app.MapSafety();
+app.MapAdmin();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The host, visible to <c>WebApplicationFactory&lt;Program&gt;</c> in tests.</summary>
+public partial class Program;

@@ -1,0 +1,169 @@
+using Microsoft.EntityFrameworkCore;
+using Reach.Credits;
+using Reach.Data;
+using Reach.Members;
+using Reach.Messaging;
+using Reach.Policy;
+
+namespace Reach;
+
+public sealed record TierRequest(string? Tier);
+
+public sealed record StatusRequest(string? Status, DateTimeOffset? Until);
+
+public sealed record CreditGrantRequest(int? Amount, string? Note);
+
+/// <summary>A pair's decision as operators see it: every rule and its outcome.</summary>
+public sealed record DecisionExplanation(Member Sender, Member Recipient, Decision Regular, Decision InMail);
+
+/// <summary>Counts of locked decisions by reason and day.</summary>
+public sealed record LockedCount(string Day, string Reason, int Count);
+
+/// <summary>The operator's actions (SPEC §10): tier, status, credits, decision traces and counts.</summary>
+public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts)
+{
+    public async Task<Outcome<Member>> SetTierAsync(string handle, TierRequest request, CancellationToken cancel)
+    {
+        var member = await FindAsync(handle, cancel);
+        if (member is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        if (request.Tier is null || policy.FindTier(request.Tier) is not { } to)
+        {
+            return Failure.Invalid("tier", $"tier must be one of: {string.Join(", ", policy.Tiers.Select(t => t.Id))}.");
+        }
+
+        return await db.InTransactionAsync<Outcome<Member>>(async c =>
+        {
+            var now = clock.GetUtcNow();
+            var locked = (await db.LockMemberAsync(member.Id, c))!;
+            var from = policy.FindTier(locked.TierId) ?? policy.DefaultTier;
+            await ledger.UpkeepAsync(locked, now, c);
+            if (from.Id != to.Id)
+            {
+                locked.TierId = to.Id;
+                if (!to.PremiumBadge)
+                {
+                    locked.OpenProfile = false;
+                }
+
+                await ledger.MoveToTierAsync(locked, from, to, $"{locked.Version}", now, c);
+            }
+
+            await db.SaveChangesAsync(c);
+            return locked;
+        }, cancel);
+    }
+
+    public async Task<Outcome<Member>> SetStatusAsync(string handle, StatusRequest request, CancellationToken cancel)
+    {
+        var member = await db.Members.FirstOrDefaultAsync(m => m.Handle == MemberRules.NormalizeHandle(handle), cancel);
+        if (member is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        if (request.Status is null || Codes.ParseStatus(request.Status) is not { } status)
+        {
+            return Failure.Invalid("status", "status must be 'active', 'restricted', 'suspended' or 'deactivated'.");
+        }
+
+        if (request.Until is not null && status != AccountStatus.Restricted)
+        {
+            return Failure.Invalid("until", "until is only for 'restricted'.");
+        }
+
+        if (request.Until is { } until && until <= clock.GetUtcNow())
+        {
+            return Failure.Invalid("until", "until must be in the future.");
+        }
+
+        member.Status = status;
+        member.RestrictedUntil = status == AccountStatus.Restricted ? request.Until?.ToUniversalTime() : null;
+        await db.SaveChangesAsync(cancel);
+        return member;
+    }
+
+    public async Task<Outcome<CreditChange>> GrantCreditsAsync(string handle, CreditGrantRequest request, CancellationToken cancel)
+    {
+        var member = await FindAsync(handle, cancel);
+        if (member is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        if (request.Amount is not { } amount || amount == 0 || Math.Abs(amount) > 100_000)
+        {
+            return Failure.Invalid("amount", "amount must be a whole number from -100000 to 100000, not 0.");
+        }
+
+        if (request.Note is not null && request.Note.Length > 200)
+        {
+            return Failure.Invalid("note", "note has at most 200 characters.");
+        }
+
+        return await db.InTransactionAsync<Outcome<CreditChange>>(async c =>
+        {
+            var now = clock.GetUtcNow();
+            var locked = (await db.LockMemberAsync(member.Id, c))!;
+            await ledger.UpkeepAsync(locked, now, c);
+            var change = await ledger.AdjustAsync(locked, amount, $"{locked.Version}", now, c);
+            return change.Refusal switch
+            {
+                null => change,
+                CreditRefusal.NoInMail => new Failure(Failure.Codes.NotAllowed, "This member's tier has no InMail, so it holds no credits."),
+                _ => new Failure(Failure.Codes.InsufficientCredits, "The balance is smaller than the amount to take."),
+            };
+        }, cancel);
+    }
+
+    public async Task<Outcome<DecisionExplanation>> ExplainAsync(string? senderHandle, string? recipientHandle, CancellationToken cancel)
+    {
+        if (string.IsNullOrWhiteSpace(senderHandle))
+        {
+            return Failure.Invalid("sender", "sender is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(recipientHandle))
+        {
+            return Failure.Invalid("recipient", "recipient is required.");
+        }
+
+        var sender = await FindAsync(senderHandle, cancel);
+        var recipient = await FindAsync(recipientHandle, cancel);
+        if (sender is null || recipient is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        var now = clock.GetUtcNow();
+        var regular = MessageRules.Decide(policy, await facts.ReadAsync(sender, recipient, MessageKind.Regular, null, now, cancel));
+        var inMail = MessageRules.Decide(policy, await facts.ReadAsync(sender, recipient, MessageKind.InMail, null, now, cancel));
+        return new DecisionExplanation(sender, recipient, regular, inMail);
+    }
+
+    /// <summary>Locked send decisions by reason for each day from <paramref name="from"/> to <paramref name="to"/> (UTC days).</summary>
+    public async Task<IReadOnlyList<LockedCount>> LockedCountsAsync(DateOnly from, DateOnly to, CancellationToken cancel)
+    {
+        var first = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var rows = await db.DecisionLog
+            .Where(e => !e.Allowed && e.At >= first && e.At < end)
+            .GroupBy(e => new { e.Day, e.ReasonBits })
+            .Select(g => new { g.Key.Day, g.Key.ReasonBits, Count = g.Count() })
+            .ToListAsync(cancel);
+        return [.. rows
+            .SelectMany(row => new ReasonSet((uint)row.ReasonBits).ToList().Select(reason => (row.Day, Reason: reason.Code(), row.Count)))
+            .GroupBy(x => (x.Day, x.Reason))
+            .Select(g => new LockedCount(g.Key.Day, g.Key.Reason, g.Sum(x => x.Count)))
+            .OrderBy(x => x.Day).ThenBy(x => x.Reason, StringComparer.Ordinal)];
+    }
+
+    private Task<Member?> FindAsync(string handle, CancellationToken cancel)
+    {
+        var normalized = MemberRules.NormalizeHandle(handle);
+        return db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
+    }
+}

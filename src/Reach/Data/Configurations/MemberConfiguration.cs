@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Reach.Members;
+
+namespace Reach.Data.Configurations;
+
+internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
+{
+    public void Configure(EntityTypeBuilder<Member> builder)
+    {
+        builder.ToTable("Members", table => table.HasCheckConstraint("CK_Members_CreditBalance", "\"CreditBalance\" >= 0"));
+        builder.HasIndex(member => member.Handle).IsUnique();
+        builder.Property(member => member.Handle).HasMaxLength(MemberRules.HandleMaxLength);
+        builder.Property(member => member.DisplayName).HasMaxLength(MemberRules.DisplayNameMaxLength);
+        builder.Property(member => member.Headline).HasMaxLength(MemberRules.HeadlineMaxLength);
+        builder.Property(member => member.Company).HasMaxLength(MemberRules.CompanyMaxLength);
+        builder.Property(member => member.PhotoUrl).HasMaxLength(MemberRules.PhotoUrlMaxLength);
+        builder.Property(member => member.TierId).HasMaxLength(40);
+        builder.Property(member => member.CreditsGrantedFor).HasMaxLength(7);
+    }
+}
+
+internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connection>
+{
+    public void Configure(EntityTypeBuilder<Connection> builder)
+    {
+        builder.HasKey(connection => new { connection.MemberId, connection.OtherId });
+        builder.HasOne<Member>().WithMany().HasForeignKey(connection => connection.MemberId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Member>().WithMany().HasForeignKey(connection => connection.OtherId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AddressBookConfiguration : IEntityTypeConfiguration<AddressBookEntry>
+{
+    public void Configure(EntityTypeBuilder<AddressBookEntry> builder)
+    {
+        builder.ToTable("AddressBook");
+        builder.HasKey(entry => new { entry.OwnerId, entry.Email });
+        builder.Property(entry => entry.Email).HasMaxLength(MemberRules.EmailMaxLength);
+        builder.HasOne<Member>().WithMany().HasForeignKey(entry => entry.OwnerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Reach.Members;
+
+namespace Reach.Data;
+
+/// <summary>
+/// Row locks for writes that must be serialized per member. The lock is an update of the member's version: on
+/// PostgreSQL it holds the row lock until the transaction ends, on SQLite the write transaction is exclusive anyway.
+/// </summary>
+public static class Locks
+{
+    /// <summary>Locks the member and loads them afresh, or returns null when there is no such member.</summary>
+    public static async Task<Member?> LockMemberAsync(this ReachDb db, long memberId, CancellationToken cancel)
+    {
+        var locked = await db.Members
+            .Where(member => member.Id == memberId)
+            .ExecuteUpdateAsync(set => set.SetProperty(member => member.Version, member => member.Version + 1), cancel);
+        if (locked == 0)
+        {
+            return null;
+        }
+
+        var tracked = db.Members.Local.FirstOrDefault(member => member.Id == memberId);
+        if (tracked is not null)
+        {
+            await db.Entry(tracked).ReloadAsync(cancel);
+            return tracked;
+        }
+
+        return await db.Members.FirstAsync(member => member.Id == memberId, cancel);
+    }
+}

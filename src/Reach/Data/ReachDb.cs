@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Reach.Credits;
+using Reach.Decisions;
+using Reach.Invitations;
+using Reach.Members;
+using Reach.Messaging;
+using Reach.Policy;
+using Reach.Safety;
+
+namespace Reach.Data;
+
+/// <summary>
+/// Reach's database. Two subclasses, <see cref="SqliteReachDb"/> and <see cref="PostgresReachDb"/>, carry one
+/// migration set each; the model itself is the same for both.
+/// </summary>
+public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Member, long>(options)
+{
+    public DbSet<Member> Members => Set<Member>();
+
+    public DbSet<Connection> Connections => Set<Connection>();
+
+    public DbSet<AddressBookEntry> AddressBook => Set<AddressBookEntry>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<PendingPair> PendingPairs => Set<PendingPair>();
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<ReceiveCounter> ReceiveCounters => Set<ReceiveCounter>();
+
+    public DbSet<CreditLotRow> CreditLots => Set<CreditLotRow>();
+
+    public DbSet<LedgerEntryRow> Ledger => Set<LedgerEntryRow>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<Block> Blocks => Set<Block>();
+
+    public DbSet<Report> Reports => Set<Report>();
+
+    public DbSet<EmailAttempt> EmailAttempts => Set<EmailAttempt>();
+
+    public DbSet<DecisionLogEntry> DecisionLog => Set<DecisionLogEntry>();
+
+    /// <summary>Whether this database is PostgreSQL (the statements that differ are few and named where they are).</summary>
+    public abstract bool IsPostgres { get; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ReachDb).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<AccountStatus>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<WhoCanMessage>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<InvitationState>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<LedgerEntryKind>().HaveConversion<string>().HaveMaxLength(20);
+    }
+}

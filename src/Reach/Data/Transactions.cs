@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Reach.Data;
+
+/// <summary>Runs a unit of work in one database transaction, again from the start when the database asks for a retry.</summary>
+public static class Transactions
+{
+    private const int MaxAttempts = 8;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction and commits it. A deadlock, a serialization failure, a busy SQLite
+    /// file or a unique-key race (two first writes of one row) rolls back and runs the work again on a clean context.
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(this ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancel);
+            try
+            {
+                var result = await work(cancel);
+                await transaction.CommitAsync(cancel);
+                return result;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancel);
+            }
+        }
+    }
+
+    /// <summary>Whether an exception means "run the transaction again".</summary>
+    public static bool IsRetryable(Exception e) => Unwrap(e) switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6 || sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
+
+    /// <summary>Whether an exception is a unique-key violation.</summary>
+    public static bool IsUniqueViolation(Exception e) => Unwrap(e) switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is DbUpdateException or InvalidOperationException && e.InnerException is not null)
+        {
+            e = e.InnerException!;
+        }
+
+        return e;
+    }
+}

@@ -1,0 +1,210 @@
+using Microsoft.EntityFrameworkCore;
+using Reach.Data;
+using Reach.Members;
+using Reach.Policy;
+using Reach.Safety;
+
+namespace Reach.Invitations;
+
+public sealed record InvitationRequest(string? ToHandle, string? Note);
+
+/// <summary>An invitation with both members' handles, as lists show it.</summary>
+public sealed record InvitationView(long Id, string FromHandle, string ToHandle, string? Note, string State, DateTimeOffset SentAt, DateTimeOffset? RespondedAt);
+
+/// <summary>
+/// Connection requests (SPEC §2.4). The sender's row lock serializes the weekly count; the pending pair's primary key
+/// makes a second pending invitation in either direction impossible, and a crossing one is accepted instead.
+/// </summary>
+public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvider clock, SafetyService safety)
+{
+    public async Task<Outcome<InvitationView>> InviteAsync(long senderId, InvitationRequest request, CancellationToken cancel)
+    {
+        if (string.IsNullOrWhiteSpace(request.ToHandle) || request.ToHandle.Length > 100)
+        {
+            return Failure.Invalid("toHandle", "toHandle is required.");
+        }
+
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        if (note is not null && TextRules.Length(note) > policy.InvitationNoteMaxLength)
+        {
+            return Failure.Invalid("note", $"note must have at most {policy.InvitationNoteMaxLength} characters.");
+        }
+
+        var handle = MemberRules.NormalizeHandle(request.ToHandle);
+        var recipient = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == handle && m.Status != AccountStatus.Deactivated, cancel);
+        if (recipient is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        if (recipient.Id == senderId)
+        {
+            return Failure.Invalid("toHandle", "You cannot invite yourself.");
+        }
+
+        return await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
+        {
+            var now = clock.GetUtcNow();
+            var sender = (await db.LockMemberAsync(senderId, c))!;
+            var (s, r) = (senderId, recipient.Id);
+            var pendingFromRecipient = await db.Invitations.FirstOrDefaultAsync(i => i.FromId == r && i.ToId == s && i.State == InvitationState.Pending, c);
+            var windowStart = InvitationRules.WindowStart(policy, now);
+            var facts = new InvitationFacts
+            {
+                Sender = new Party(policy.FindTier(sender.TierId) ?? policy.DefaultTier, sender.Status, sender.RestrictedUntil),
+                Recipient = new Party(policy.FindTier(recipient.TierId) ?? policy.DefaultTier, recipient.Status, recipient.RestrictedUntil),
+                Now = now,
+                Blocked = await db.Blocks.AnyAsync(b => (b.BlockerId == s && b.BlockedId == r) || (b.BlockerId == r && b.BlockedId == s), c),
+                Connected = await db.Connections.AnyAsync(x => x.MemberId == s && x.OtherId == r, c),
+                PendingFromSender = await db.Invitations.AnyAsync(i => i.FromId == s && i.ToId == r && i.State == InvitationState.Pending, c),
+                PendingFromRecipient = pendingFromRecipient is not null,
+                SentInWindow = await db.Invitations.CountAsync(i => i.FromId == s && i.SentAt > windowStart, c),
+                LastWithdrawnAt = await db.Invitations
+                    .Where(i => i.FromId == s && i.ToId == r && i.State == InvitationState.Withdrawn)
+                    .OrderByDescending(i => i.RespondedAt)
+                    .Select(i => i.RespondedAt)
+                    .FirstOrDefaultAsync(c),
+                NoteLength = note is null ? 0 : TextRules.Length(note),
+            };
+
+            var decision = InvitationRules.Decide(policy, facts);
+            switch (decision.Action)
+            {
+                case InvitationAction.AcceptCrossing:
+                    await AcceptInTransactionAsync(pendingFromRecipient!, now, c);
+                    return View(pendingFromRecipient!, recipient.Handle, sender.Handle);
+                case InvitationAction.Refused:
+                    return Refusal(decision);
+            }
+
+            var invitation = new Invitation { FromId = s, ToId = r, Note = note, State = InvitationState.Pending, SentAt = now };
+            db.Invitations.Add(invitation);
+            await db.SaveChangesAsync(c);
+            var (low, high) = s < r ? (s, r) : (r, s);
+            db.PendingPairs.Add(new PendingPair { LowId = low, HighId = high, InvitationId = invitation.Id });
+            await db.SaveChangesAsync(c);
+            return View(invitation, sender.Handle, recipient.Handle);
+        }, cancel);
+    }
+
+    public async Task<IReadOnlyList<InvitationView>> ListAsync(long memberId, bool received, CancellationToken cancel)
+    {
+        var query = received
+            ? db.Invitations.Where(i => i.ToId == memberId && i.State == InvitationState.Pending)
+            : db.Invitations.Where(i => i.FromId == memberId && i.State == InvitationState.Pending);
+        var rows = await query
+            .OrderByDescending(i => i.SentAt)
+            .Take(500)
+            .Join(db.Members, i => i.FromId, m => m.Id, (i, from) => new { Invitation = i, From = from.Handle })
+            .Join(db.Members, x => x.Invitation.ToId, m => m.Id, (x, to) => new { x.Invitation, x.From, To = to.Handle })
+            .ToListAsync(cancel);
+        return [.. rows.Select(row => View(row.Invitation, row.From, row.To))];
+    }
+
+    public Task<Outcome<InvitationView>> AcceptAsync(long memberId, long invitationId, CancellationToken cancel) =>
+        RespondAsync(memberId, invitationId, InvitationState.Accepted, cancel);
+
+    public Task<Outcome<InvitationView>> IgnoreAsync(long memberId, long invitationId, CancellationToken cancel) =>
+        RespondAsync(memberId, invitationId, InvitationState.Ignored, cancel);
+
+    public Task<Outcome<InvitationView>> ReportAsync(long memberId, long invitationId, CancellationToken cancel) =>
+        RespondAsync(memberId, invitationId, InvitationState.Reported, cancel);
+
+    /// <summary>The sender withdraws a pending invitation; re-inviting the same member is blocked for a while.</summary>
+    public async Task<Outcome<InvitationView>> WithdrawAsync(long memberId, long invitationId, CancellationToken cancel) =>
+        await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
+        {
+            await db.LockMemberAsync(memberId, c);
+            var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.FromId == memberId, c);
+            if (invitation is null || invitation.State != InvitationState.Pending)
+            {
+                return Failure.NotFound("Invitation");
+            }
+
+            invitation.State = InvitationState.Withdrawn;
+            invitation.RespondedAt = clock.GetUtcNow();
+            await db.PendingPairs.Where(p => p.InvitationId == invitation.Id).ExecuteDeleteAsync(c);
+            await db.SaveChangesAsync(c);
+            return await ViewAsync(invitation, c);
+        }, cancel);
+
+    private async Task<Outcome<InvitationView>> RespondAsync(long memberId, long invitationId, InvitationState response, CancellationToken cancel) =>
+        await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
+        {
+            await db.LockMemberAsync(memberId, c);
+            var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.ToId == memberId, c);
+            if (invitation is null || invitation.State != InvitationState.Pending)
+            {
+                return Failure.NotFound("Invitation");
+            }
+
+            var now = clock.GetUtcNow();
+            if (response == InvitationState.Accepted)
+            {
+                await AcceptInTransactionAsync(invitation, now, c);
+            }
+            else
+            {
+                invitation.State = response;
+                invitation.RespondedAt = now;
+                await db.PendingPairs.Where(p => p.InvitationId == invitation.Id).ExecuteDeleteAsync(c);
+                if (response == InvitationState.Reported)
+                {
+                    await safety.RecordReportAsync(memberId, invitation.FromId, null, invitation.Id, "dont_know", now, c);
+                }
+            }
+
+            await db.SaveChangesAsync(c);
+            return await ViewAsync(invitation, c);
+        }, cancel);
+
+    private async Task AcceptInTransactionAsync(Invitation invitation, DateTimeOffset now, CancellationToken cancel)
+    {
+        invitation.State = InvitationState.Accepted;
+        invitation.RespondedAt = now;
+        await db.PendingPairs.Where(p => p.InvitationId == invitation.Id).ExecuteDeleteAsync(cancel);
+        if (!await db.Connections.AnyAsync(x => x.MemberId == invitation.FromId && x.OtherId == invitation.ToId, cancel))
+        {
+            db.Connections.Add(new Connection { MemberId = invitation.FromId, OtherId = invitation.ToId, Since = now });
+            db.Connections.Add(new Connection { MemberId = invitation.ToId, OtherId = invitation.FromId, Since = now });
+        }
+
+        await db.SaveChangesAsync(cancel);
+    }
+
+    private async Task<InvitationView> ViewAsync(Invitation invitation, CancellationToken cancel)
+    {
+        var handles = await db.Members
+            .Where(m => m.Id == invitation.FromId || m.Id == invitation.ToId)
+            .ToDictionaryAsync(m => m.Id, m => m.Handle, cancel);
+        return View(invitation, handles[invitation.FromId], handles[invitation.ToId]);
+    }
+
+    private static InvitationView View(Invitation invitation, string fromHandle, string toHandle) =>
+        new(invitation.Id, fromHandle, toHandle, invitation.Note, StateCode(invitation.State), invitation.SentAt, invitation.RespondedAt);
+
+    public static string StateCode(InvitationState state) => state switch
+    {
+        InvitationState.Pending => "pending",
+        InvitationState.Accepted => "accepted",
+        InvitationState.Ignored => "ignored",
+        InvitationState.Withdrawn => "withdrawn",
+        _ => "reported",
+    };
+
+    private static Failure Refusal(InvitationDecision decision)
+    {
+        var (code, detail) = decision.Refusal switch
+        {
+            InvitationRefusal.Unavailable => ("unavailable", "This member is not available."),
+            InvitationRefusal.SenderSuspended => ("sender_suspended", "Your account is suspended."),
+            InvitationRefusal.SenderRestricted => ("sender_restricted", "Your account is restricted from sending invitations for now."),
+            InvitationRefusal.AlreadyConnected => ("already_connected", "You are connected already."),
+            InvitationRefusal.AlreadyPending => ("already_pending", "Your invitation is waiting for an answer."),
+            InvitationRefusal.ReinviteBlocked => ("reinvite_blocked", "You withdrew an invitation to this member recently."),
+            InvitationRefusal.WeeklyLimitReached => ("weekly_limit_reached", "You have sent as many invitations as a week allows."),
+            _ => ("note_too_long", "The note is too long."),
+        };
+        return new Failure(Failure.Codes.InvitationRefused, detail) { Reason = code, Until = decision.Until };
+    }
+}

@@ -1,0 +1,207 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Reach.Data;
+using Reach.Policy;
+
+namespace Reach.Members;
+
+public sealed record RegisterRequest(string? Email, string? Password, string? Handle, string? DisplayName, string? Headline);
+
+public sealed record ProfilePatch(string? DisplayName, string? Headline, string? Company, string? PhotoUrl, bool? OpenToWork);
+
+public sealed record SettingsRequest(string? WhoCanMessage, bool? AcceptInMail, bool? OpenProfile);
+
+/// <summary>Sign-up, profile, settings and address book (SPEC §1, §2, §8). Passwords are ASP.NET Core Identity's.</summary>
+public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachPolicy policy, TimeProvider clock)
+{
+    public async Task<Outcome<Member>> RegisterAsync(RegisterRequest request, CancellationToken cancel)
+    {
+        var email = request.Email?.Trim() ?? string.Empty;
+        if (!MemberRules.IsValidEmail(email))
+        {
+            return Failure.Invalid("email", "email must be an email address.");
+        }
+
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            return Failure.Invalid("password", "password is required.");
+        }
+
+        if (request.Password.Length > MemberRules.PasswordMaxLength)
+        {
+            return Failure.Invalid("password", $"password must have at most {MemberRules.PasswordMaxLength} characters.");
+        }
+
+        var handle = MemberRules.NormalizeHandle(request.Handle ?? string.Empty);
+        if (!MemberRules.IsValidHandle(handle))
+        {
+            return Failure.Invalid("handle", "handle must have 3 to 30 characters of a-z, 0-9, _ and -.");
+        }
+
+        var displayName = request.DisplayName?.Trim();
+        if (string.IsNullOrEmpty(displayName) || TextRules.Length(displayName) > MemberRules.DisplayNameMaxLength)
+        {
+            return Failure.Invalid("displayName", $"displayName is required and has at most {MemberRules.DisplayNameMaxLength} characters.");
+        }
+
+        var headline = request.Headline?.Trim();
+        if (headline is not null && TextRules.Length(headline) > MemberRules.HeadlineMaxLength)
+        {
+            return Failure.Invalid("headline", $"headline has at most {MemberRules.HeadlineMaxLength} characters.");
+        }
+
+        if (await db.Members.AnyAsync(m => m.Handle == handle, cancel))
+        {
+            return new Failure(Failure.Codes.Conflict, "This handle is taken.", "handle");
+        }
+
+        var now = clock.GetUtcNow();
+        var member = new Member
+        {
+            UserName = handle,
+            Email = email,
+            Handle = handle,
+            DisplayName = displayName,
+            Headline = string.IsNullOrEmpty(headline) ? null : headline,
+            TierId = policy.DefaultTier.Id,
+            CreatedAt = now,
+        };
+
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(member, request.Password);
+        }
+        catch (DbUpdateException e) when (Transactions.IsUniqueViolation(e))
+        {
+            return new Failure(Failure.Codes.Conflict, "This handle or email is taken.", "handle");
+        }
+
+        if (!created.Succeeded)
+        {
+            var error = created.Errors.First();
+            return error.Code switch
+            {
+                "DuplicateEmail" => new Failure(Failure.Codes.Conflict, "An account with this email exists.", "email"),
+                "DuplicateUserName" => new Failure(Failure.Codes.Conflict, "This handle is taken.", "handle"),
+                "InvalidEmail" => Failure.Invalid("email", "email must be an email address."),
+                _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => Failure.Invalid("password", error.Description),
+                _ => Failure.Invalid("handle", error.Description),
+            };
+        }
+
+        // A default tier with InMail gets its first grant on first access, like every period's grant (CreditLedger.UpkeepAsync).
+        return member;
+    }
+
+    public async Task<Outcome<Member>> UpdateProfileAsync(long memberId, ProfilePatch patch, CancellationToken cancel)
+    {
+        var member = await db.Members.FirstAsync(m => m.Id == memberId, cancel);
+        if (patch.DisplayName is not null)
+        {
+            var name = patch.DisplayName.Trim();
+            if (name.Length == 0 || TextRules.Length(name) > MemberRules.DisplayNameMaxLength)
+            {
+                return Failure.Invalid("displayName", $"displayName cannot be blank and has at most {MemberRules.DisplayNameMaxLength} characters.");
+            }
+
+            member.DisplayName = name;
+        }
+
+        if (patch.Headline is not null)
+        {
+            if (TextRules.Length(patch.Headline) > MemberRules.HeadlineMaxLength)
+            {
+                return Failure.Invalid("headline", $"headline has at most {MemberRules.HeadlineMaxLength} characters.");
+            }
+
+            member.Headline = NullIfBlank(patch.Headline);
+        }
+
+        if (patch.Company is not null)
+        {
+            if (TextRules.Length(patch.Company) > MemberRules.CompanyMaxLength)
+            {
+                return Failure.Invalid("company", $"company has at most {MemberRules.CompanyMaxLength} characters.");
+            }
+
+            member.Company = NullIfBlank(patch.Company);
+        }
+
+        if (patch.PhotoUrl is not null)
+        {
+            if (patch.PhotoUrl.Length > 0 && !MemberRules.IsValidPhotoUrl(patch.PhotoUrl))
+            {
+                return Failure.Invalid("photoUrl", "photoUrl must be an http or https address.");
+            }
+
+            member.PhotoUrl = NullIfBlank(patch.PhotoUrl);
+        }
+
+        if (patch.OpenToWork is { } openToWork)
+        {
+            member.OpenToWork = openToWork;
+        }
+
+        await db.SaveChangesAsync(cancel);
+        return member;
+    }
+
+    public async Task<Outcome<Member>> UpdateSettingsAsync(long memberId, SettingsRequest request, CancellationToken cancel)
+    {
+        var member = await db.Members.FirstAsync(m => m.Id == memberId, cancel);
+        if (request.WhoCanMessage is null || Codes.ParseWhoCanMessage(request.WhoCanMessage) is not { } who)
+        {
+            return Failure.Invalid("whoCanMessage", "whoCanMessage must be 'anyone', 'connections' or 'knownContacts'.");
+        }
+
+        if (request.AcceptInMail is null)
+        {
+            return Failure.Invalid("acceptInMail", "acceptInMail is required.");
+        }
+
+        var openProfile = request.OpenProfile ?? false;
+        var tier = policy.FindTier(member.TierId) ?? policy.DefaultTier;
+        if (openProfile && !tier.PremiumBadge)
+        {
+            return Failure.Invalid("openProfile", "openProfile is for premium tiers only.");
+        }
+
+        member.WhoCanMessage = who;
+        member.AcceptInMail = request.AcceptInMail.Value;
+        member.OpenProfile = openProfile;
+        await db.SaveChangesAsync(cancel);
+        return member;
+    }
+
+    /// <summary>Replaces the member's imported address book; returns how many distinct emails it holds.</summary>
+    public async Task<Outcome<int>> ReplaceAddressBookAsync(long memberId, IReadOnlyList<string?> emails, CancellationToken cancel)
+    {
+        if (emails.Count > MemberRules.AddressBookMaxEntries)
+        {
+            return Failure.Invalid("emails", $"An address book has at most {MemberRules.AddressBookMaxEntries} entries.");
+        }
+
+        var normalized = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < emails.Count; i++)
+        {
+            var email = emails[i]?.Trim() ?? string.Empty;
+            if (!MemberRules.IsValidEmail(email))
+            {
+                return Failure.Invalid($"emails[{i}]", $"emails[{i}] is not an email address.");
+            }
+
+            normalized.Add(MemberRules.NormalizeEmail(email));
+        }
+
+        return await db.InTransactionAsync<Outcome<int>>(async c =>
+        {
+            await db.AddressBook.Where(e => e.OwnerId == memberId).ExecuteDeleteAsync(c);
+            db.AddressBook.AddRange(normalized.Select(email => new AddressBookEntry { OwnerId = memberId, Email = email }));
+            await db.SaveChangesAsync(c);
+            return normalized.Count;
+        }, cancel);
+    }
+
+    private static string? NullIfBlank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

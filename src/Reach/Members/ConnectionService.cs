@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Reach.Data;
+using Reach.Policy;
+
+namespace Reach.Members;
+
+/// <summary>A member's connections.</summary>
+public sealed class ConnectionService(ReachDb db)
+{
+    public async Task<IReadOnlyList<(Member Member, DateTimeOffset Since)>> ListAsync(long memberId, CancellationToken cancel)
+    {
+        var rows = await db.Connections.Where(c => c.MemberId == memberId)
+            .Join(db.Members, c => c.OtherId, m => m.Id, (c, m) => new { Member = m, c.Since })
+            .Where(x => x.Member.Status != AccountStatus.Deactivated)
+            .OrderBy(x => x.Member.Handle)
+            .AsNoTracking()
+            .ToListAsync(cancel);
+        return [.. rows.Select(x => (x.Member, x.Since))];
+    }
+
+    public async Task<Outcome<bool>> RemoveAsync(long memberId, string handle, CancellationToken cancel)
+    {
+        var normalized = MemberRules.NormalizeHandle(handle);
+        var other = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
+        if (other is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        var removed = await db.Connections
+            .Where(c => (c.MemberId == memberId && c.OtherId == other.Id) || (c.MemberId == other.Id && c.OtherId == memberId))
+            .ExecuteDeleteAsync(cancel);
+        return removed > 0 ? true : Failure.NotFound("Connection");
+    }
+}

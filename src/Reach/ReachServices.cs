@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Reach.Credits;
+using Reach.Data;
+using Reach.Decisions;
+using Reach.Invitations;
+using Reach.Members;
+using Reach.Messaging;
+using Reach.Policy;
+using Reach.Safety;
+using System.Data.Common;
+
+namespace Reach;
+
+/// <summary>Where Reach keeps its data: a SQLite file, or PostgreSQL by connection string (SPEC §10 <c>--db</c>).</summary>
+public sealed record DatabaseOptions(bool IsPostgres, string ConnectionString)
+{
+    /// <summary>Reads <c>--db</c>: a PostgreSQL connection string (it has <c>Host=</c>), otherwise a SQLite file path.</summary>
+    public static DatabaseOptions Parse(string db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            return new DatabaseOptions(true, db);
+        }
+
+        var builder = new SqliteConnectionStringBuilder { DataSource = db, Pooling = true, DefaultTimeout = 30 };
+        return new DatabaseOptions(false, builder.ToString());
+    }
+}
+
+public static class ReachServices
+{
+    /// <summary>
+    /// Registers the database, Identity's user store and every use case. The caller registers the
+    /// <see cref="ReachPolicy"/> and the <see cref="TimeProvider"/>; <paramref name="database"/> is asked once, when
+    /// the first database context is made.
+    /// </summary>
+    public static IServiceCollection AddReach(this IServiceCollection services, Func<IServiceProvider, DatabaseOptions> database)
+    {
+        services.AddSingleton(provider => DbOptions.For(database(provider)));
+        services.AddScoped<ReachDb>(provider => provider.GetRequiredService<DbOptions>().Create());
+        services.AddIdentityCore<Member>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789_-";
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
+            })
+            .AddEntityFrameworkStores<ReachDb>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddScoped<FactsReader>();
+        services.AddScoped<CreditLedger>();
+        services.AddScoped<DecisionLog>();
+        services.AddScoped<MessagingService>();
+        services.AddScoped<ConversationService>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<ConnectionService>();
+        services.AddScoped<InvitationService>();
+        services.AddScoped<SafetyService>();
+        services.AddScoped<CreditService>();
+        services.AddScoped<AdminService>();
+        return services;
+    }
+
+    /// <summary>Applies the committed migrations of the configured provider.</summary>
+    public static async Task MigrateAsync(this IServiceProvider services, CancellationToken cancel = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
+        await db.Database.MigrateAsync(cancel);
+    }
+}
+
+/// <summary>The options of the one database context type this process uses.</summary>
+internal sealed class DbOptions
+{
+    private readonly Func<ReachDb> _create;
+
+    private DbOptions(Func<ReachDb> create) => _create = create;
+
+    public static DbOptions For(DatabaseOptions database)
+    {
+        if (database.IsPostgres)
+        {
+            var options = new DbContextOptionsBuilder<PostgresReachDb>().UseNpgsql(database.ConnectionString).Options;
+            return new DbOptions(() => new PostgresReachDb(options));
+        }
+
+        var sqlite = new DbContextOptionsBuilder<SqliteReachDb>()
+            .UseSqlite(database.ConnectionString)
+            .AddInterceptors(SqlitePragmas.Instance)
+            .Options;
+        return new DbOptions(() => new SqliteReachDb(sqlite));
+    }
+
+    public ReachDb Create() => _create();
+}
+
+/// <summary>
+/// Every SQLite connection: write-ahead log, a busy timeout instead of "database is locked", and full sync so that an
+/// acknowledged write survives a crash.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
