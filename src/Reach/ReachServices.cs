@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,6 @@ using Reach.Members;
 using Reach.Messaging;
 using Reach.Policy;
 using Reach.Safety;
-using System.Data.Common;
 
 namespace Reach;
 
