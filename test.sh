@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test of Reach on this machine and ends with the line "N passed, N failed, N skipped".
-# Usage: ./test.sh [extra dotnet test options]
+# It starts a private PostgreSQL server for the PostgreSQL tests (installing Debian's package if needed) unless
+# REACH_TEST_POSTGRES already names one. Usage: ./test.sh [extra dotnet test options]
 set -uo pipefail
 cd "$(dirname "$0")"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgroot=""
+cleanup() {
+  rm -f "$log"
+  [ -n "$pgroot" ] && scripts/postgres.sh stop "$pgroot"
+}
+trap cleanup EXIT
+
+if [ -z "${REACH_TEST_POSTGRES:-}" ]; then
+  pgroot=$(mktemp -u -d /tmp/reach-pg.XXXXXX)
+  if ! REACH_TEST_POSTGRES=$(scripts/postgres.sh start "$pgroot" "${REACH_PG_PORT:-55432}"); then
+    echo "PostgreSQL could not be started; the PostgreSQL tests will fail."
+  fi
+  export REACH_TEST_POSTGRES
+fi
 
 dotnet test --solution Reach.slnx "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

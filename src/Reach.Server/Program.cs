@@ -33,7 +33,9 @@ builder.Services.AddSingleton<TimeProvider>(services =>
     services.GetRequiredService<StartOptions>().ManualClock ? new ManualClock(DateTimeOffset.UtcNow) : TimeProvider.System);
 builder.Services.AddReach(services => services.GetRequiredService<StartOptions>().Database);
 
-builder.Services.AddAuthentication(IdentityConstants.BearerScheme).AddBearerToken(IdentityConstants.BearerScheme);
+// Tokens live in real time: the manual clock (--clock manual) moves the rules, not sign-in.
+builder.Services.AddAuthentication(IdentityConstants.BearerScheme)
+    .AddBearerToken(IdentityConstants.BearerScheme, options => options.TimeProvider = TimeProvider.System);
 builder.Services.AddAuthorization();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

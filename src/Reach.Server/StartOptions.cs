@@ -11,7 +11,7 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
     /// <summary>The command-line options the server knows; any other <c>--name</c> stops it.</summary>
-    public static readonly string[] Known = ["urls", "db", "admin-key", "policy", "clock", "demo", "environment", "contentRoot"];
+    public static readonly string[] Known = ["urls", "db", "admin-key", "policy", "clock", "demo", "environment", "contentRoot", "applicationName"];
 
     public static StartOptions From(IConfiguration configuration)
     {

@@ -263,7 +263,7 @@ public sealed class MessagingService(
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(record => record.Completed, true)
                     .SetProperty(record => record.StatusCode, 201)
-                    .SetProperty(record => record.Response, JsonSerializer.Serialize(result)), cancel);
+                    .SetProperty(record => record.Response, JsonSerializer.Serialize(result, JsonSerializerOptions.Web)), cancel);
         }
 
         await db.SaveChangesAsync(cancel);
