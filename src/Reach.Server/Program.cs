@@ -18,6 +18,17 @@ if (StartOptions.UnknownOption(args) is { } unknown)
 }
 
 var builder = WebApplication.CreateBuilder(args);
+try
+{
+    // Check the options and the policy file before anything starts; they are read again, lazily, by the services.
+    StartOptions.From(builder.Configuration).LoadPolicy();
+}
+catch (StartException e)
+{
+    await Console.Error.WriteLineAsync("reach: " + e.Message);
+    return 2;
+}
+
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls(StartOptions.DefaultUrls);

@@ -59,7 +59,8 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
 
     public async Task<Outcome<Member>> SetStatusAsync(string handle, StatusRequest request, CancellationToken cancel)
     {
-        var member = await db.Members.FirstOrDefaultAsync(m => m.Handle == MemberRules.NormalizeHandle(handle), cancel);
+        var normalized = MemberRules.NormalizeHandle(handle);
+        var member = MemberRules.IsValidHandle(normalized) ? await db.Members.FirstOrDefaultAsync(m => m.Handle == normalized, cancel) : null;
         if (member is null)
         {
             return Failure.NotFound("Member");
@@ -99,9 +100,9 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             return Failure.Invalid("amount", "amount must be a whole number from -100000 to 100000, not 0.");
         }
 
-        if (request.Note is not null && request.Note.Length > 200)
+        if (TextRules.Check("note", request.Note, 200) is { } invalidNote)
         {
-            return Failure.Invalid("note", "note has at most 200 characters.");
+            return invalidNote;
         }
 
         return await db.InTransactionAsync<Outcome<CreditChange>>(async c =>
@@ -161,9 +162,5 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             .OrderBy(x => x.Day).ThenBy(x => x.Reason, StringComparer.Ordinal)];
     }
 
-    private Task<Member?> FindAsync(string handle, CancellationToken cancel)
-    {
-        var normalized = MemberRules.NormalizeHandle(handle);
-        return db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
-    }
+    private Task<Member?> FindAsync(string handle, CancellationToken cancel) => db.FindByHandleAsync(handle, cancel);
 }

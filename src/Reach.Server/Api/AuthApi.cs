@@ -37,7 +37,8 @@ public static class AuthApi
                 return Problems.Invalid("password", "password is required.", policy);
             }
 
-            var member = request.Email.Length <= MemberRules.EmailMaxLength ? await users.FindByEmailAsync(request.Email.Trim()) : null;
+            var email = request.Email.Trim();
+            var member = MemberRules.IsValidEmail(email) ? await users.FindByEmailAsync(email) : null;
             if (member is null || member.Status == AccountStatus.Deactivated || !await users.CheckPasswordAsync(member, request.Password))
             {
                 return TypedResults.Problem(

@@ -46,8 +46,7 @@ public static class MembersApi
             string handle, ClaimsPrincipal user, ReachDb db, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
         {
             var me = user.MemberId();
-            var normalized = MemberRules.NormalizeHandle(handle);
-            var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
+            var member = await db.FindByHandleAsync(handle, cancel);
             if (member is null)
             {
                 return Problems.For(Failure.NotFound("Member"), policy);

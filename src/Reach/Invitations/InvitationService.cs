@@ -24,14 +24,14 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             return Failure.Invalid("toHandle", "toHandle is required.");
         }
 
-        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        if (note is not null && TextRules.Length(note) > policy.InvitationNoteMaxLength)
+        if (TextRules.Check("note", request.Note, policy.InvitationNoteMaxLength) is { } invalidNote)
         {
-            return Failure.Invalid("note", $"note must have at most {policy.InvitationNoteMaxLength} characters.");
+            return invalidNote;
         }
 
-        var handle = MemberRules.NormalizeHandle(request.ToHandle);
-        var recipient = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == handle && m.Status != AccountStatus.Deactivated, cancel);
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+
+        var recipient = await db.FindByHandleAsync(request.ToHandle, cancel);
         if (recipient is null)
         {
             return Failure.NotFound("Member");

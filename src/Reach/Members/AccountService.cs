@@ -38,17 +38,18 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
             return Failure.Invalid("handle", "handle must have 3 to 30 characters of a-z, 0-9, _ and -.");
         }
 
-        var displayName = request.DisplayName?.Trim();
-        if (string.IsNullOrEmpty(displayName) || TextRules.Length(displayName) > MemberRules.DisplayNameMaxLength)
+        if (TextRules.Check("displayName", request.DisplayName, MemberRules.DisplayNameMaxLength, required: true) is { } invalidName)
         {
-            return Failure.Invalid("displayName", $"displayName is required and has at most {MemberRules.DisplayNameMaxLength} characters.");
+            return invalidName;
         }
 
-        var headline = request.Headline?.Trim();
-        if (headline is not null && TextRules.Length(headline) > MemberRules.HeadlineMaxLength)
+        if (TextRules.Check("headline", request.Headline, MemberRules.HeadlineMaxLength) is { } invalidHeadline)
         {
-            return Failure.Invalid("headline", $"headline has at most {MemberRules.HeadlineMaxLength} characters.");
+            return invalidHeadline;
         }
+
+        var displayName = request.DisplayName!.Trim();
+        var headline = request.Headline?.Trim();
 
         if (await db.Members.AnyAsync(m => m.Handle == handle, cancel))
         {
@@ -99,20 +100,19 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
         var member = await db.Members.FirstAsync(m => m.Id == memberId, cancel);
         if (patch.DisplayName is not null)
         {
-            var name = patch.DisplayName.Trim();
-            if (name.Length == 0 || TextRules.Length(name) > MemberRules.DisplayNameMaxLength)
+            if (TextRules.Check("displayName", patch.DisplayName, MemberRules.DisplayNameMaxLength, required: true) is { } invalid)
             {
-                return Failure.Invalid("displayName", $"displayName cannot be blank and has at most {MemberRules.DisplayNameMaxLength} characters.");
+                return invalid;
             }
 
-            member.DisplayName = name;
+            member.DisplayName = patch.DisplayName.Trim();
         }
 
         if (patch.Headline is not null)
         {
-            if (TextRules.Length(patch.Headline) > MemberRules.HeadlineMaxLength)
+            if (TextRules.Check("headline", patch.Headline, MemberRules.HeadlineMaxLength) is { } invalid)
             {
-                return Failure.Invalid("headline", $"headline has at most {MemberRules.HeadlineMaxLength} characters.");
+                return invalid;
             }
 
             member.Headline = NullIfBlank(patch.Headline);
@@ -120,9 +120,9 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
 
         if (patch.Company is not null)
         {
-            if (TextRules.Length(patch.Company) > MemberRules.CompanyMaxLength)
+            if (TextRules.Check("company", patch.Company, MemberRules.CompanyMaxLength) is { } invalid)
             {
-                return Failure.Invalid("company", $"company has at most {MemberRules.CompanyMaxLength} characters.");
+                return invalid;
             }
 
             member.Company = NullIfBlank(patch.Company);

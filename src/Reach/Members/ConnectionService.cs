@@ -20,8 +20,7 @@ public sealed class ConnectionService(ReachDb db)
 
     public async Task<Outcome<bool>> RemoveAsync(long memberId, string handle, CancellationToken cancel)
     {
-        var normalized = MemberRules.NormalizeHandle(handle);
-        var other = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
+        var other = await db.FindByHandleAsync(handle, cancel);
         if (other is null)
         {
             return Failure.NotFound("Member");

@@ -27,7 +27,7 @@ public static class MemberRules
 
     public static bool IsValidEmail(string email)
     {
-        if (email.Length is 0 or > EmailMaxLength || email.Any(char.IsWhiteSpace))
+        if (email.Length is 0 or > EmailMaxLength || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || !TextRules.IsWellFormed(email))
         {
             return false;
         }

@@ -34,7 +34,7 @@ public sealed class MessagingService(
             return Failure.Invalid("recipientEmail", "recipientEmail must be an email address.");
         }
 
-        var recipient = await FindMemberAsync(handle, cancel);
+        var recipient = await db.FindByHandleAsync(handle, cancel);
         if (recipient is null)
         {
             return Failure.NotFound("Member");
@@ -71,7 +71,7 @@ public sealed class MessagingService(
             return invalid;
         }
 
-        var recipient = await FindMemberAsync(request.ToHandle!, cancel);
+        var recipient = await db.FindByHandleAsync(request.ToHandle!, cancel);
         if (recipient is null)
         {
             return Failure.NotFound("Member");
@@ -404,14 +404,9 @@ public sealed class MessagingService(
             return Failure.Invalid("toHandle", "toHandle is too long.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Body))
+        if (TextRules.Check("body", request.Body, policy.MessageBodyMaxLength, required: true) is { } body)
         {
-            return Failure.Invalid("body", "body is required and cannot be blank.");
-        }
-
-        if (TextRules.Length(request.Body) > policy.MessageBodyMaxLength)
-        {
-            return Failure.Invalid("body", $"body must have at most {policy.MessageBodyMaxLength} characters.");
+            return body;
         }
 
         if (request.Subject is not null && request.InMail != true)
@@ -419,9 +414,9 @@ public sealed class MessagingService(
             return Failure.Invalid("subject", "subject is only for InMail.");
         }
 
-        if (request.Subject is not null && TextRules.Length(request.Subject) > policy.InMailSubjectMaxLength)
+        if (TextRules.Check("subject", request.Subject, policy.InMailSubjectMaxLength) is { } subject)
         {
-            return Failure.Invalid("subject", $"subject must have at most {policy.InMailSubjectMaxLength} characters.");
+            return subject;
         }
 
         if (!string.IsNullOrEmpty(request.RecipientEmail) && !MemberRules.IsValidEmail(request.RecipientEmail.Trim()))
@@ -430,13 +425,6 @@ public sealed class MessagingService(
         }
 
         return null;
-    }
-
-    private Task<Member?> FindMemberAsync(string handle, CancellationToken cancel)
-    {
-        var normalized = MemberRules.NormalizeHandle(handle);
-        return db.Members.AsNoTracking()
-            .FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
     }
 
     private bool CreditUpkeepDue(Member member, DateTimeOffset now)

@@ -115,9 +115,5 @@ public sealed class SafetyService(ReachDb db, ReachPolicy policy, TimeProvider c
 
     private DateTimeOffset Now() => clock.GetUtcNow();
 
-    private Task<Member?> FindAsync(string handle, CancellationToken cancel)
-    {
-        var normalized = MemberRules.NormalizeHandle(handle);
-        return db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Handle == normalized && m.Status != AccountStatus.Deactivated, cancel);
-    }
+    private Task<Member?> FindAsync(string handle, CancellationToken cancel) => db.FindByHandleAsync(handle, cancel);
 }
