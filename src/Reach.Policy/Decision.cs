@@ -1,7 +1,7 @@
 namespace Reach.Policy;
 
 /// <summary>How an allowed message reaches the recipient (SPEC §2.1–§2.2).</summary>
-public enum Channel
+public enum Channel : byte
 {
     /// <summary>No channel: the message is locked.</summary>
     None,
@@ -26,7 +26,7 @@ public enum Channel
 }
 
 /// <summary>Why a request could not be decided at all (SPEC §2.1 step 1).</summary>
-public enum DecisionError
+public enum DecisionError : byte
 {
     /// <summary>No error: the value is a decision.</summary>
     None,
@@ -59,11 +59,23 @@ public readonly record struct Decision
     /// <summary>What the sender can do. Empty when allowed or unavailable.</summary>
     public RemedySet Remedies { get; init; }
 
-    /// <summary>With <see cref="Reason.MonthlyLimitReached"/>: the start of the next period.</summary>
-    public DateTimeOffset? ResetsAt { get; init; }
+    /// <summary>With <see cref="Reason.MonthlyLimitReached"/>: the start of the next period (in UTC).</summary>
+    public DateTimeOffset? ResetsAt
+    {
+        get => Instants.FromTicks(ResetsAtTicks);
+        init => ResetsAtTicks = Instants.ToTicks(value);
+    }
 
-    /// <summary>With <see cref="Reason.SenderRestricted"/>: when the sender's restriction ends, if it has an end.</summary>
-    public DateTimeOffset? RestrictedUntil { get; init; }
+    /// <summary>With <see cref="Reason.SenderRestricted"/>: when the sender's restriction ends, if it has an end (in UTC).</summary>
+    public DateTimeOffset? RestrictedUntil
+    {
+        get => Instants.FromTicks(RestrictedUntilTicks);
+        init => RestrictedUntilTicks = Instants.ToTicks(value);
+    }
+
+    private long ResetsAtTicks { get; init; }
+
+    private long RestrictedUntilTicks { get; init; }
 
     /// <summary>Credits the message costs when delivered (InMail only).</summary>
     public int Cost { get; init; }

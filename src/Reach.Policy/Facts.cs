@@ -30,7 +30,7 @@ public enum WhoCanMessage
 }
 
 /// <summary>Whether a message is a regular message or an InMail (SPEC §2.2).</summary>
-public enum MessageKind
+public enum MessageKind : byte
 {
     /// <summary>A regular message, free, under the recipient's preferences and cap.</summary>
     Regular,

@@ -47,8 +47,12 @@ public readonly record struct RemedySet
     /// <summary>With <see cref="Remedy.SendInvitation"/>: invitations S may still send this week.</summary>
     public int InvitationsLeft { get; private init; }
 
-    /// <summary>With <see cref="Remedy.InvitationPending"/>: when S's invitation was sent.</summary>
-    public DateTimeOffset? InvitationSentAt { get; private init; }
+    /// <summary>With <see cref="Remedy.InvitationPending"/>: when S's invitation was sent (in UTC).</summary>
+    public DateTimeOffset? InvitationSentAt
+    {
+        get => Instants.FromTicks(InvitationSentAtTicks);
+        private init => InvitationSentAtTicks = Instants.ToTicks(value);
+    }
 
     /// <summary>With <see cref="Remedy.UseInMail"/>: the credits an InMail costs.</summary>
     public int InMailCost { get; private init; }
@@ -59,8 +63,18 @@ public readonly record struct RemedySet
     /// <summary>With <see cref="Remedy.Upgrade"/>: the tiers that would unlock the message.</summary>
     public TierSet UpgradeTiers { get; private init; }
 
-    /// <summary>With <see cref="Remedy.WaitUntil"/>: when R's receive cap resets.</summary>
-    public DateTimeOffset? ResetsAt { get; private init; }
+    /// <summary>With <see cref="Remedy.WaitUntil"/>: when R's receive cap resets (in UTC).</summary>
+    public DateTimeOffset? ResetsAt
+    {
+        get => Instants.FromTicks(ResetsAtTicks);
+        private init => ResetsAtTicks = Instants.ToTicks(value);
+    }
+
+    // Instants are kept as UTC ticks (0 for none): 8 bytes instead of the 24 of a nullable DateTimeOffset, which keeps
+    // a decision small enough to return without a copy that costs more than the rules.
+    private long InvitationSentAtTicks { get; init; }
+
+    private long ResetsAtTicks { get; init; }
 
     /// <summary>Whether <paramref name="remedy"/> is in the set.</summary>
     public bool Contains(Remedy remedy) => (Bits & (1u << (int)remedy)) != 0;

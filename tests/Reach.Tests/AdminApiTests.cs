@@ -82,7 +82,11 @@ public abstract class AdminApiTests<TDatabase>(ApiFixture<TDatabase> fixture) : 
         var openApi = await ReadAsync(await Api.Anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/messages", out _));
         Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous.GetAsync(new Uri("/docs", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
+        var (ada, bob) = (await Api.SignUpAsync("ada"), await Api.SignUpAsync("bob"));
+        await SendAsync(ada, bob);
+        var metrics = await Api.Anonymous.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("reach_decisions_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("reach_sends_total{otel_scope_name=\"Reach\",channel=\"open\"}", metrics, StringComparison.Ordinal);
     }
 }
 

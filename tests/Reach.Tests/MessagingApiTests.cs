@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Reach.Members;
 using static Reach.Tests.Api;
 
 namespace Reach.Tests;
@@ -235,6 +237,20 @@ public abstract class MessagingApiTests<TDatabase>(ApiFixture<TDatabase> fixture
     }
 
     [Fact]
+    public async Task AKeyWhoseFirstSendIsStillRunningIsBusy()
+    {
+        var (ada, bob) = (await Api.SignUpAsync("ada"), await Api.SignUpAsync("bob"));
+        var hash = await FirstAttemptInFlightAsync(ada, bob, "busy-key");
+
+        await AssertProblemAsync(await SendAsync(ada, bob, body: "Busy", key: "busy-key"), HttpStatusCode.Conflict, "idempotency_key_in_flight");
+
+        // Two minutes later the first attempt counts as dead, and the key is taken over.
+        await Api.SetClockAsync(DateTimeOffset.UtcNow.AddMinutes(3));
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(ada, bob, body: "Busy", key: "busy-key")).StatusCode);
+        Assert.NotEmpty(hash);
+    }
+
+    [Fact]
     public async Task BadInputIsA400NamingTheFieldAndChangesNothing()
     {
         var (ada, bob) = (await Api.SignUpAsync("ada"), await Api.SignUpAsync("bob"));
@@ -294,6 +310,26 @@ public abstract class MessagingApiTests<TDatabase>(ApiFixture<TDatabase> fixture
         Assert.Equal(HttpStatusCode.NoContent, (await bob.Client.DeleteAsync(new Uri($"/api/me/blocks/{ada.Handle}", UriKind.Relative))).StatusCode);
         var after = await ReadAsync(await ada.Client.GetAsync(new Uri($"/api/reach/{bob.Handle}", UriKind.Relative)));
         Assert.Equal(["connections_only"], Strings(after.GetProperty("reasons")));
+    }
+
+    // Claims the key as a first attempt that has not finished, exactly as a send in progress would have it.
+    private async Task<string> FirstAttemptInFlightAsync(TestMember sender, TestMember recipient, string key)
+    {
+        await Api.SetClockAsync(DateTimeOffset.UtcNow);
+        await using var scope = fixture.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Reach.Data.ReachDb>();
+        var senderId = (await db.FindByHandleAsync(sender.Handle, default))!.Id;
+        var request = new Reach.Messaging.SendRequest(recipient.Handle, "Busy", null, false, null);
+        var hash = Reach.Messaging.MessagingService.RequestHash(request);
+        db.IdempotencyRecords.Add(new Reach.Messaging.IdempotencyRecord
+        {
+            SenderId = senderId,
+            Key = key,
+            RequestHash = hash,
+            CreatedAt = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow(),
+        });
+        await db.SaveChangesAsync();
+        return hash;
     }
 
     private static async Task<long[]> FolderAsync(TestMember member, string folder)

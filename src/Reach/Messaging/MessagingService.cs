@@ -92,7 +92,7 @@ public sealed class MessagingService(
             return Failure.Invalid("Idempotency-Key", "The Idempotency-Key header must have 1 to 200 characters.");
         }
 
-        var hash = Hash(request);
+        var hash = RequestHash(request);
         var claim = await ClaimKeyAsync(senderId, idempotencyKey, hash, cancel);
         if (claim is not null)
         {
@@ -478,6 +478,7 @@ public sealed class MessagingService(
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static string Hash(SendRequest request) =>
+    /// <summary>What makes two sends "the same payload" for an Idempotency-Key: the request with the handle normalized.</summary>
+    public static string RequestHash(SendRequest request) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request with { ToHandle = MemberRules.NormalizeHandle(request.ToHandle!) }))));
 }
