@@ -29,4 +29,14 @@ public static class Locks
 
         return await db.Members.FirstAsync(member => member.Id == memberId, cancel);
     }
+
+    /// <summary>
+    /// Locks both members of a pair, the lower id first so that two transactions on one pair never wait on each other
+    /// crosswise. Whatever concerns the pair (an invitation each way, an accept) then happens one at a time.
+    /// </summary>
+    public static async Task LockPairAsync(this ReachDb db, long firstId, long secondId, CancellationToken cancel)
+    {
+        await db.LockMemberAsync(Math.Min(firstId, secondId), cancel);
+        await db.LockMemberAsync(Math.Max(firstId, secondId), cancel);
+    }
 }

@@ -45,7 +45,8 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
         return await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
         {
             var now = clock.GetUtcNow();
-            var sender = (await db.LockMemberAsync(senderId, c))!;
+            await db.LockPairAsync(senderId, recipient.Id, c);
+            var sender = await db.Members.FirstAsync(m => m.Id == senderId, c);
             var (s, r) = (senderId, recipient.Id);
             var pendingFromRecipient = await db.Invitations.FirstOrDefaultAsync(i => i.FromId == r && i.ToId == s && i.State == InvitationState.Pending, c);
             var windowStart = InvitationRules.WindowStart(policy, now);
@@ -114,8 +115,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
     public async Task<Outcome<InvitationView>> WithdrawAsync(long memberId, long invitationId, CancellationToken cancel) =>
         await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
         {
-            await db.LockMemberAsync(memberId, c);
-            var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.FromId == memberId, c);
+            var invitation = await LockedInvitationAsync(invitationId, i => i.FromId == memberId, c);
             if (invitation is null || invitation.State != InvitationState.Pending)
             {
                 return Failure.NotFound("Invitation");
@@ -131,8 +131,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
     private async Task<Outcome<InvitationView>> RespondAsync(long memberId, long invitationId, InvitationState response, CancellationToken cancel) =>
         await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
         {
-            await db.LockMemberAsync(memberId, c);
-            var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.ToId == memberId, c);
+            var invitation = await LockedInvitationAsync(invitationId, i => i.ToId == memberId, c);
             if (invitation is null || invitation.State != InvitationState.Pending)
             {
                 return Failure.NotFound("Invitation");
@@ -157,6 +156,21 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             await db.SaveChangesAsync(c);
             return await ViewAsync(invitation, c);
         }, cancel);
+
+    // The invitation with its pair locked, read after the lock so that its state is the latest; null when it is not
+    // the member's to act on.
+    private async Task<Invitation?> LockedInvitationAsync(long invitationId, System.Linq.Expressions.Expression<Func<Invitation, bool>> mine, CancellationToken cancel)
+    {
+        var pair = await db.Invitations.AsNoTracking().Where(i => i.Id == invitationId).Where(mine)
+            .Select(i => new { i.FromId, i.ToId }).FirstOrDefaultAsync(cancel);
+        if (pair is null)
+        {
+            return null;
+        }
+
+        await db.LockPairAsync(pair.FromId, pair.ToId, cancel);
+        return await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId, cancel);
+    }
 
     private async Task AcceptInTransactionAsync(Invitation invitation, DateTimeOffset now, CancellationToken cancel)
     {
