@@ -64,6 +64,29 @@ public abstract class NetworkApiTests<TDatabase>(ApiFixture<TDatabase> fixture) 
     }
 
     [Fact]
+    public async Task AnIgnoredInvitationLeavesSilentlyAndAReportedOneCountsTowardsRestriction()
+    {
+        var (ada, bob) = (await Api.SignUpAsync("ada"), await Api.SignUpAsync("bob"));
+        var ignored = (await ReadAsync(await ada.Client.PostAsJsonAsync("/api/invitations", new { toHandle = bob.Handle }))).GetProperty("id").GetInt64();
+
+        var ignore = await ReadAsync(await bob.Client.PostAsync(new Uri($"/api/invitations/{ignored}/ignore", UriKind.Relative), null));
+        Assert.Equal("ignored", ignore.GetProperty("state").GetString());
+        Assert.Equal(0, (await ReadAsync(await bob.Client.GetAsync(new Uri("/api/invitations?box=received", UriKind.Relative)))).GetProperty("items").GetArrayLength());
+
+        var stranger = await Api.SignUpAsync("str");
+        for (var i = 0; i < 3; i++)
+        {
+            var reporter = await Api.SignUpAsync("rep");
+            var id = (await ReadAsync(await stranger.Client.PostAsJsonAsync("/api/invitations", new { toHandle = reporter.Handle }))).GetProperty("id").GetInt64();
+            var report = await ReadAsync(await reporter.Client.PostAsync(new Uri($"/api/invitations/{id}/report", UriKind.Relative), null));
+            Assert.Equal("reported", report.GetProperty("state").GetString());
+        }
+
+        var refused = await AssertProblemAsync(await stranger.Client.PostAsJsonAsync("/api/invitations", new { toHandle = ada.Handle }), HttpStatusCode.Forbidden, "invitation_refused");
+        Assert.Equal("sender_restricted", refused.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task BadInvitationsAre400()
     {
         var ada = await Api.SignUpAsync("ada");

@@ -31,10 +31,12 @@ public sealed class CreditLedger(ReachDb db, ReachPolicy policy)
 
         if (grantDue)
         {
-            // Periods missed while nobody looked: each grant happens at its period's start, and grants older than the
-            // expiry window would be gone already.
+            // Periods missed while nobody looked: each grant happens at its period's start; grants older than the
+            // expiry window would be gone already, and none is due for a period that ended before the member joined.
             var periods = new List<Period>();
-            for (var period = current; period.Key != member.CreditsGrantedFor && period.Start > now.AddDays(-policy.CreditExpiryDays); period = policy.Periods.Containing(period.Start.AddTicks(-1)))
+            for (var period = current;
+                 period.Key != member.CreditsGrantedFor && period.Start > now.AddDays(-policy.CreditExpiryDays) && period.End > member.CreatedAt;
+                 period = policy.Periods.Containing(period.Start.AddTicks(-1)))
             {
                 periods.Add(period);
             }
