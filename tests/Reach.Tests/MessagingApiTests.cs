@@ -203,8 +203,12 @@ public abstract class MessagingApiTests<TDatabase>(ApiFixture<TDatabase> fixture
             Assert.Equal("conversation", (await ReadAsync(await SendAsync(ada, bob))).GetProperty("channel").GetString());
         }
 
+        await AssertProblemAsync(await bob.Client.PostAsJsonAsync($"/api/conversations/{conversation}/messages", new { body = " " }), HttpStatusCode.BadRequest, "validation_failed", "body");
+        var reply = await bob.Client.PostAsJsonAsync($"/api/conversations/{conversation}/messages", new { body = "Likewise." });
+        Assert.Equal("conversation", (await ReadAsync(reply)).GetProperty("channel").GetString());
+
         var detail = await ReadAsync(await bob.Client.GetAsync(new Uri($"/api/conversations/{conversation}", UriKind.Relative)));
-        Assert.Equal(5, detail.GetProperty("messages").GetArrayLength());
+        Assert.Equal(6, detail.GetProperty("messages").GetArrayLength());
     }
 
     [Fact]

@@ -127,12 +127,12 @@ public sealed class MessagingService(
             return Failure.NotFound("Conversation");
         }
 
-        var request = new SendRequest(null, body, null, false, null);
-        var invalid = Validate(request with { ToHandle = "-" });
-        if (invalid is not null)
+        if (TextRules.Check("body", body, policy.MessageBodyMaxLength, required: true) is { } invalid)
         {
             return invalid;
         }
+
+        var request = new SendRequest(null, body, null, false, null);
 
         var otherId = conversation.Other(memberId);
         return await db.InTransactionAsync(c => SendInTransactionAsync(memberId, otherId, request, null, c), cancel);
