@@ -66,20 +66,6 @@ public static class Codes
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    /// <summary>The reason with this code, or <see langword="null"/>.</summary>
-    public static Reason? ParseReason(string code)
-    {
-        foreach (var reason in Enum.GetValues<Reason>())
-        {
-            if (reason.Code() == code)
-            {
-                return reason;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The <c>whoCanMessage</c> value with this code, or <see langword="null"/>.</summary>
     public static WhoCanMessage? ParseWhoCanMessage(string code) => code switch
     {

@@ -85,9 +85,6 @@ public sealed record ReachPolicy
     /// <summary>The tiers whose members can be cold-messaged only by premium senders (<c>premiumOnlyRecipients</c>).</summary>
     public TierSet PremiumOnlyRecipients => SetOf(tier => tier.PremiumOnlyRecipient);
 
-    /// <summary>The tiers that may send InMail.</summary>
-    public TierSet InMailTiers => SetOf(tier => tier.HasInMail);
-
     /// <summary>The tiers for which <paramref name="predicate"/> holds.</summary>
     public TierSet SetOf(Func<Tier, bool> predicate)
     {

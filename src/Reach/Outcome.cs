@@ -40,7 +40,6 @@ public sealed record Failure(string Code, string Detail, string? Field = null)
         public const string InsufficientCredits = "insufficient_credits";
         public const string NotAllowed = "not_allowed";
         public const string ClockNotManual = "clock_not_manual";
-        public const string SenderRestricted = "sender_restricted";
     }
 }
 
