@@ -1,9 +1,10 @@
-using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.FileProviders;
 using OpenTelemetry.Metrics;
 using Reach;
 using Reach.Policy;
 using Reach.Server;
 using Reach.Server.Api;
+using Reach.Server.Web;
 using Scalar.AspNetCore;
 
 if (args.Length > 0 && Cli.IsCommand(args[0]))
@@ -17,7 +18,7 @@ if (StartOptions.UnknownOption(args) is { } unknown)
     return 2;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(StartOptions.WithFlagValues(args));
 try
 {
     // Check the options and the policy file before anything starts; they are read again, lazily, by the services.
@@ -44,10 +45,8 @@ builder.Services.AddSingleton<TimeProvider>(services =>
     services.GetRequiredService<StartOptions>().ManualClock ? new ManualClock(DateTimeOffset.UtcNow) : TimeProvider.System);
 builder.Services.AddReach(services => services.GetRequiredService<StartOptions>().Database);
 
-// Tokens live in real time: the manual clock (--clock manual) moves the rules, not sign-in.
-builder.Services.AddAuthentication(IdentityConstants.BearerScheme)
-    .AddBearerToken(IdentityConstants.BearerScheme, options => options.TimeProvider = TimeProvider.System);
-builder.Services.AddAuthorization();
+builder.Services.AddReachAuth();
+builder.Services.AddRazorPages();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -67,6 +66,10 @@ try
 {
     _ = app.Services.GetRequiredService<ReachPolicy>();
     await app.Services.MigrateAsync();
+    if (app.Services.GetRequiredService<StartOptions>().Demo)
+    {
+        await Reach.Demo.DemoNetwork.SeedAsync(app.Services, Console.Out);
+    }
 }
 catch (StartException e)
 {
@@ -76,6 +79,7 @@ catch (StartException e)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(Program).Assembly, "Reach.Server.wwwroot") });
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -91,6 +95,8 @@ app.MapInvitations();
 app.MapCredits();
 app.MapSafety();
 app.MapAdmin();
+app.MapNotifications();
+app.MapRazorPages();
 
 await app.RunAsync();
 return 0;

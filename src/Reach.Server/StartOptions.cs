@@ -65,6 +65,16 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
         }
     }
 
+    /// <summary>
+    /// Gives a bare <c>--demo</c> its value, so that it does not take the next option as one
+    /// (<c>--demo --urls http://...</c>).
+    /// </summary>
+    public static string[] WithFlagValues(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return [.. args.Select(arg => arg == "--demo" ? "--demo=true" : arg)];
+    }
+
     /// <summary>Names the first unknown <c>--option</c> in <paramref name="args"/>, if any.</summary>
     public static string? UnknownOption(string[] args)
     {

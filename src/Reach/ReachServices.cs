@@ -4,12 +4,14 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Reach.Bookmarks;
 using Reach.Credits;
 using Reach.Data;
 using Reach.Decisions;
 using Reach.Invitations;
 using Reach.Members;
 using Reach.Messaging;
+using Reach.Notifications;
 using Reach.Policy;
 using Reach.Safety;
 
@@ -41,7 +43,8 @@ public static class ReachServices
     /// </summary>
     public static IServiceCollection AddReach(this IServiceCollection services, Func<IServiceProvider, DatabaseOptions> database)
     {
-        services.AddSingleton(provider => DbOptions.For(database(provider)));
+        services.AddSingleton<LiveNotifications>();
+        services.AddSingleton(provider => DbOptions.For(database(provider), new NotificationPublisher(provider.GetRequiredService<LiveNotifications>())));
         services.AddScoped<ReachDb>(provider => provider.GetRequiredService<DbOptions>().Create());
         services.AddIdentityCore<Member>(options =>
             {
@@ -68,6 +71,9 @@ public static class ReachServices
         services.AddScoped<SafetyService>();
         services.AddScoped<CreditService>();
         services.AddScoped<AdminService>();
+        services.AddScoped<NotificationService>();
+        services.AddScoped<BookmarkService>();
+        services.AddScoped<Posts.PostService>();
         return services;
     }
 
@@ -87,17 +93,17 @@ internal sealed class DbOptions
 
     private DbOptions(Func<ReachDb> create) => _create = create;
 
-    public static DbOptions For(DatabaseOptions database)
+    public static DbOptions For(DatabaseOptions database, NotificationPublisher publisher)
     {
         if (database.IsPostgres)
         {
-            var options = new DbContextOptionsBuilder<PostgresReachDb>().UseNpgsql(database.ConnectionString).Options;
+            var options = new DbContextOptionsBuilder<PostgresReachDb>().UseNpgsql(database.ConnectionString).AddInterceptors(publisher).Options;
             return new DbOptions(() => new PostgresReachDb(options));
         }
 
         var sqlite = new DbContextOptionsBuilder<SqliteReachDb>()
             .UseSqlite(database.ConnectionString)
-            .AddInterceptors(SqlitePragmas.Instance)
+            .AddInterceptors(SqlitePragmas.Instance, publisher)
             .Options;
         return new DbOptions(() => new SqliteReachDb(sqlite));
     }

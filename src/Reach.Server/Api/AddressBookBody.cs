@@ -5,8 +5,8 @@ using Reach.Members;
 namespace Reach.Server.Api;
 
 /// <summary>
-/// Reads an address book upload: JSON <c>{emails: [...]}</c>, or CSV (the first column of each row, or the column
-/// headed <c>email</c>/<c>e-mail address</c> when a header row names one).
+/// Reads an address book upload: JSON <c>{emails: [...]}</c>, CSV (the first column of each row, or the column
+/// headed <c>email</c>/<c>e-mail address</c> when a header row names one), or vCard (every <c>EMAIL</c> property).
 /// </summary>
 public static class AddressBookBody
 {
@@ -30,7 +30,47 @@ public static class AddressBookBody
 
         var text = new string(buffer, 0, read);
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        return mediaType == "text/csv" ? FromCsv(text) : FromJson(text);
+        return mediaType switch
+        {
+            "text/csv" => FromCsv(text),
+            "text/vcard" or "text/x-vcard" => FromVCard(text),
+            _ => FromJson(text),
+        };
+    }
+
+    /// <summary>Reads an uploaded file: vCard when it looks like one (or is named <c>.vcf</c>), CSV otherwise.</summary>
+    public static Outcome<IReadOnlyList<string?>> FromFile(string fileName, string text)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(text);
+        var vCard = fileName.EndsWith(".vcf", StringComparison.OrdinalIgnoreCase)
+            || text.TrimStart().StartsWith("BEGIN:VCARD", StringComparison.OrdinalIgnoreCase);
+        return vCard ? FromVCard(text) : FromCsv(text);
+    }
+
+    // vCard 2.1–4.0: "EMAIL;TYPE=work:ada@example.org" or "item1.EMAIL:ada@example.org"; the value follows the first colon.
+    private static Outcome<IReadOnlyList<string?>> FromVCard(string text)
+    {
+        var emails = new List<string?>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var name = line[..colon].Split(';')[0];
+            var dot = name.LastIndexOf('.');
+            if ((dot >= 0 ? name[(dot + 1)..] : name).Equals("EMAIL", StringComparison.OrdinalIgnoreCase))
+            {
+                var value = line[(colon + 1)..].Trim();
+                emails.Add(value.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ? value[7..] : value);
+            }
+        }
+
+        return Outcome(emails);
     }
 
     private static Outcome<IReadOnlyList<string?>> FromJson(string text)

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Reach.Bookmarks;
 using Reach.Credits;
 using Reach.Decisions;
 using Reach.Invitations;
 using Reach.Members;
 using Reach.Messaging;
+using Reach.Notifications;
 using Reach.Policy;
+using Reach.Posts;
 using Reach.Safety;
 
 namespace Reach.Data;
@@ -45,6 +48,17 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
     public DbSet<EmailAttempt> EmailAttempts => Set<EmailAttempt>();
 
     public DbSet<DecisionLogEntry> DecisionLog => Set<DecisionLogEntry>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
+
+    public DbSet<Post> Posts => Set<Post>();
+
+    public DbSet<Comment> Comments => Set<Comment>();
+
+    /// <summary>Members with notifications saved but not yet committed; pushed live when the commit is done.</summary>
+    internal HashSet<long> NotifyAfterCommit { get; } = [];
 
     /// <summary>Whether this database is PostgreSQL (the statements that differ are few and named where they are).</summary>
     public abstract bool IsPostgres { get; }

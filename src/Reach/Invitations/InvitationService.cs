@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Reach.Data;
 using Reach.Members;
+using Reach.Notifications;
 using Reach.Policy;
 using Reach.Safety;
 
@@ -81,6 +82,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             var invitation = new Invitation { FromId = s, ToId = r, Note = note, State = InvitationState.Pending, SentAt = now };
             db.Invitations.Add(invitation);
             await db.SaveChangesAsync(c);
+            db.Notify(r, NotificationKinds.Invitation, now, $"{sender.DisplayName} invited you to connect.", s, "/network");
             var (low, high) = s < r ? (s, r) : (r, s);
             db.PendingPairs.Add(new PendingPair { LowId = low, HighId = high, InvitationId = invitation.Id });
             await db.SaveChangesAsync(c);
@@ -182,6 +184,9 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             db.Connections.Add(new Connection { MemberId = invitation.FromId, OtherId = invitation.ToId, Since = now });
             db.Connections.Add(new Connection { MemberId = invitation.ToId, OtherId = invitation.FromId, Since = now });
         }
+
+        var accepter = await db.Members.Where(m => m.Id == invitation.ToId).Select(m => new { m.DisplayName, m.Handle }).FirstAsync(cancel);
+        db.Notify(invitation.FromId, NotificationKinds.InvitationAccepted, now, $"{accepter.DisplayName} accepted your invitation.", invitation.ToId, "/m/" + accepter.Handle);
 
         await db.SaveChangesAsync(cancel);
     }

@@ -6,6 +6,7 @@ using Reach.Credits;
 using Reach.Data;
 using Reach.Decisions;
 using Reach.Members;
+using Reach.Notifications;
 using Reach.Policy;
 
 namespace Reach.Messaging;
@@ -58,8 +59,14 @@ public sealed class MessagingService(
         }
 
         var kind = inMail ? MessageKind.InMail : MessageKind.Regular;
-        var decision = MessageRules.Decide(policy, await facts.ReadAsync(sender, recipient, kind, recipientEmail, now, cancel));
-        return new PreflightResult(recipient, decision);
+        var decisionFacts = await facts.ReadAsync(sender, recipient, kind, recipientEmail, now, cancel);
+        if (decisionFacts.Email == GivenEmail.DoesNotMatch && recipient.WhoCanMessage == WhoCanMessage.KnownContacts)
+        {
+            // A pre-flight with a wrong email uses an attempt like a send: otherwise it would test addresses for free.
+            await CountWrongEmailAsync(senderId, now, cancel);
+        }
+
+        return new PreflightResult(recipient, MessageRules.Decide(policy, decisionFacts));
     }
 
     /// <summary>Sends a message, at most once per <paramref name="idempotencyKey"/>.</summary>
@@ -255,6 +262,17 @@ public sealed class MessagingService(
         }
 
         conversation.LastMessageAt = now;
+        var link = "/messages/" + conversation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (conversation.RequestForId == recipientId)
+        {
+            var what = kind == MessageKind.InMail ? "an InMail" : "a message request";
+            db.Notify(recipientId, NotificationKinds.MessageRequest, now, $"{sender.DisplayName} sent you {what}.", senderId, link);
+        }
+        else if (!conversation.Declined || conversation.HasWritten(recipientId))
+        {
+            db.Notify(recipientId, NotificationKinds.Message, now, $"{sender.DisplayName} sent you a message.", senderId, link);
+        }
+
         var result = new SendResult(message.Id, conversation.Id, decision.Channel.Code()!, decision.Cost);
         if (idempotencyKey is not null)
         {
@@ -331,10 +349,20 @@ public sealed class MessagingService(
         if (inMails.Count > 0)
         {
             var inMailSender = await db.LockMemberAsync(inMailSenderId, cancel);
+            var returned = 0;
             foreach (var inMail in inMails)
             {
                 var refund = await credits.RefundAsync(inMailSender!, MessageRef(inMail.Id), inMail.SentAt, now, cancel);
                 inMail.CreditReturned = refund.Succeeded;
+                returned += refund.Succeeded ? inMail.CreditsCharged : 0;
+            }
+
+            if (returned > 0)
+            {
+                db.Notify(
+                    inMailSenderId, NotificationKinds.CreditReturned, now,
+                    $"Your InMail was answered: {returned} {(returned == 1 ? "credit is" : "credits are")} back.", answererId,
+                    "/messages/" + conversation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 

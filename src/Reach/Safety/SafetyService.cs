@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Reach.Data;
 using Reach.Members;
+using Reach.Notifications;
 using Reach.Policy;
 
 namespace Reach.Safety;
@@ -109,6 +110,9 @@ public sealed class SafetyService(ReachDb db, ReachPolicy policy, TimeProvider c
         {
             reported.Status = AccountStatus.Restricted;
             reported.RestrictedUntil = until;
+            db.Notify(
+                reportedId, NotificationKinds.Restricted, now,
+                $"Members reported messages or invitations of yours. Until {until.UtcDateTime:d MMMM yyyy HH:mm} UTC you can reply, but not write first or invite.");
             await db.SaveChangesAsync(cancel);
         }
     }

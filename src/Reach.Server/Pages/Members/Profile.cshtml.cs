@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Reach.Bookmarks;
+using Reach.Data;
+using Reach.Invitations;
+using Reach.Members;
+using Reach.Messaging;
+using Reach.Policy;
+using Reach.Safety;
+using Reach.Server.Api;
+
+namespace Reach.Server.Pages.Members;
+
+/// <summary>A member's profile with the Message button, open or locked, and every way to unlock it (SPEC §2.3, §4).</summary>
+public sealed class ProfileModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, ReachPolicy policy) : MemberPage
+{
+    public Member? Member { get; private set; }
+
+    public bool IsMe { get; private set; }
+
+    public DecisionJson? Decision { get; private set; }
+
+    public bool Bookmarked { get; private set; }
+
+    public bool IBlocked { get; private set; }
+
+    public ReachPolicy Policy => policy;
+
+    public async Task<IActionResult> OnGetAsync(string handle, CancellationToken cancel)
+    {
+        Member = await db.FindByHandleAsync(handle, cancel);
+        if (Member is null || Member.Status == AccountStatus.Deactivated)
+        {
+            return NotFound();
+        }
+
+        IsMe = Member.Id == Me;
+        if (!IsMe)
+        {
+            var preflight = await messaging.PreflightAsync(Me, Member.Handle, inMail: false, recipientEmail: null, cancel);
+            if (preflight.Failure is not null)
+            {
+                return NotFound();
+            }
+
+            Decision = DecisionJson.From(preflight.Value!.Decision, policy);
+            Bookmarked = await bookmarks.HasAsync(Me, Member.Id, cancel);
+            IBlocked = await db.Blocks.AnyAsync(b => b.BlockerId == Me && b.BlockedId == Member.Id, cancel);
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostInviteAsync(string handle, string? note, [FromServices] InvitationService invitations, CancellationToken cancel)
+    {
+        var outcome = await invitations.InviteAsync(Me, new InvitationRequest(handle, note), cancel);
+        return BackTo("/m/" + handle, outcome.Failure is { } failure
+            ? failure.Detail
+            : outcome.Value!.State == "accepted" ? "You are now connected." : "Invitation sent.");
+    }
+
+    public async Task<IActionResult> OnPostBookmarkAsync(string handle, CancellationToken cancel)
+    {
+        var outcome = await bookmarks.AddAsync(Me, handle, cancel);
+        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Bookmarked. You'll get a notification when you can message them.");
+    }
+
+    public async Task<IActionResult> OnPostUnbookmarkAsync(string handle, CancellationToken cancel)
+    {
+        var outcome = await bookmarks.RemoveAsync(Me, handle, cancel);
+        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Bookmark removed.");
+    }
+
+    public async Task<IActionResult> OnPostBlockAsync(string handle, [FromServices] SafetyService safety, CancellationToken cancel)
+    {
+        var outcome = await safety.BlockAsync(Me, handle, cancel);
+        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Blocked.");
+    }
+
+    public async Task<IActionResult> OnPostUnblockAsync(string handle, [FromServices] SafetyService safety, CancellationToken cancel)
+    {
+        var outcome = await safety.UnblockAsync(Me, handle, cancel);
+        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Unblocked.");
+    }
+}

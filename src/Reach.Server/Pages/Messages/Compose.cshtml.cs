@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Reach.Bookmarks;
+using Reach.Data;
+using Reach.Members;
+using Reach.Messaging;
+using Reach.Policy;
+using Reach.Server.Api;
+
+namespace Reach.Server.Pages.Messages;
+
+/// <summary>
+/// Writing a first message or an InMail. The page asks the pre-flight first, so a locked message shows its notice
+/// before anything is typed; the send decides again, and a form sent twice delivers once (its idempotency key).
+/// </summary>
+public sealed class ComposeModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, ReachPolicy policy) : MemberPage
+{
+    [BindProperty(SupportsGet = true, Name = "to")]
+    public string? To { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "inMail")]
+    public bool InMail { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "email")]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Subject { get; set; }
+
+    [BindProperty]
+    public string? Body { get; set; }
+
+    [BindProperty]
+    public string? Key { get; set; }
+
+    public Member? Recipient { get; private set; }
+
+    public DecisionJson? Decision { get; private set; }
+
+    public bool Bookmarked { get; private set; }
+
+    public int Balance { get; private set; }
+
+    public ReachPolicy Policy => policy;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel)
+    {
+        if (string.IsNullOrWhiteSpace(To))
+        {
+            return Page();
+        }
+
+        var found = await PreflightAsync(cancel);
+        if (found is not null)
+        {
+            return found;
+        }
+
+        Key = Guid.NewGuid().ToString("N");
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancel)
+    {
+        var request = new SendRequest(To, Body, InMail ? Subject ?? string.Empty : null, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email);
+        var sent = await messaging.SendAsync(Me, request, string.IsNullOrEmpty(Key) ? null : Key, cancel);
+        if (sent.Failure is null)
+        {
+            return BackTo($"/messages/{sent.Value!.ConversationId}", InMail ? "InMail sent." : "Message sent.");
+        }
+
+        var failure = sent.Failure;
+        if (failure.Code == "replay")
+        {
+            return Redirect("/messages?folder=sent");
+        }
+
+        var found = await PreflightAsync(cancel, decide: failure.Decision is null);
+        if (found is not null)
+        {
+            return found;
+        }
+
+        if (failure.Decision is { } locked)
+        {
+            Decision = DecisionJson.From(locked, policy);
+        }
+        else
+        {
+            ModelState.AddModelError(failure.Field == "body" ? "Body" : string.Empty, failure.Detail);
+        }
+
+        return Page();
+    }
+
+    // Reads the recipient and (unless a send just decided) the decision for the form; a result when the page cannot
+    // be shown.
+    private async Task<IActionResult?> PreflightAsync(CancellationToken cancel, bool decide = true)
+    {
+        Recipient = await db.FindByHandleAsync(To, cancel);
+        if (Recipient is null || Recipient.Status == AccountStatus.Deactivated)
+        {
+            return NotFound();
+        }
+
+        if (Recipient.Id == Me)
+        {
+            return Redirect("/m/" + Recipient.Handle);
+        }
+
+        Bookmarked = await bookmarks.HasAsync(Me, Recipient.Id, cancel);
+        if (!decide)
+        {
+            return null;
+        }
+
+        var preflight = await messaging.PreflightAsync(Me, Recipient.Handle, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), cancel);
+        if (preflight.Failure is { } failure)
+        {
+            return BackTo("/m/" + Recipient.Handle, failure.Detail);
+        }
+
+        Decision = DecisionJson.From(preflight.Value!.Decision, policy);
+        var me = Me;
+        Balance = await db.Members.AsNoTracking().Where(m => m.Id == me).Select(m => m.CreditBalance).FirstAsync(cancel);
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Mvc;
+using Reach.Messaging;
+using Reach.Policy;
+using Reach.Server.Api;
+
+namespace Reach.Server.Pages.Messages;
+
+/// <summary>One conversation: read, reply, and for a request accept or decline (SPEC §3).</summary>
+public sealed class ConversationModel(ConversationService conversations, MessagingService messaging, ReachPolicy policy) : MemberPage
+{
+    public ConversationDetail? Detail { get; private set; }
+
+    public DecisionJson? Locked { get; private set; }
+
+    public ReachPolicy Policy => policy;
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancel) =>
+        await LoadAsync(id, cancel) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostReplyAsync(long id, string? body, CancellationToken cancel)
+    {
+        var sent = await messaging.ReplyAsync(Me, id, body, cancel);
+        if (sent.Failure is null)
+        {
+            return Redirect($"/messages/{id}");
+        }
+
+        if (!await LoadAsync(id, cancel))
+        {
+            return NotFound();
+        }
+
+        if (sent.Failure.Decision is { } decision)
+        {
+            Locked = DecisionJson.From(decision, policy);
+        }
+        else
+        {
+            ModelState.AddModelError(string.Empty, sent.Failure.Detail);
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAcceptAsync(long id, CancellationToken cancel)
+    {
+        var outcome = await messaging.AcceptAsync(Me, id, cancel);
+        return outcome.Failure is { } failure ? BackTo($"/messages/{id}", failure.Detail) : BackTo($"/messages/{id}", "Accepted: the conversation is in your Inbox.");
+    }
+
+    public async Task<IActionResult> OnPostDeclineAsync(long id, CancellationToken cancel)
+    {
+        var outcome = await messaging.DeclineAsync(Me, id, cancel);
+        return outcome.Failure is { } failure ? BackTo($"/messages/{id}", failure.Detail) : BackTo("/messages?folder=requests", "Request declined.");
+    }
+
+    private async Task<bool> LoadAsync(long id, CancellationToken cancel)
+    {
+        var outcome = await conversations.GetAsync(Me, id, cancel);
+        Detail = outcome.Value;
+        return outcome.Failure is null;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Reach.Data;
+using Reach.Members;
+
+namespace Reach.Bookmarks;
+
+/// <summary>Bookmarks: add, remove, list (SPEC §4).</summary>
+public sealed class BookmarkService(ReachDb db, TimeProvider clock)
+{
+    public async Task<Outcome<bool>> AddAsync(long memberId, string handle, CancellationToken cancel)
+    {
+        var target = await db.FindByHandleAsync(handle, cancel);
+        if (target is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        if (target.Id == memberId)
+        {
+            return Failure.Invalid("handle", "You cannot bookmark yourself.");
+        }
+
+        if (await db.Bookmarks.AnyAsync(b => b.MemberId == memberId && b.TargetId == target.Id, cancel))
+        {
+            return true;
+        }
+
+        db.Bookmarks.Add(new Bookmark { MemberId = memberId, TargetId = target.Id, CreatedAt = clock.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancel);
+        }
+        catch (DbUpdateException e) when (Transactions.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        return true;
+    }
+
+    public async Task<Outcome<bool>> RemoveAsync(long memberId, string handle, CancellationToken cancel)
+    {
+        var target = await db.FindByHandleAsync(handle, cancel);
+        if (target is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        await db.Bookmarks.Where(b => b.MemberId == memberId && b.TargetId == target.Id).ExecuteDeleteAsync(cancel);
+        return true;
+    }
+
+    public Task<bool> HasAsync(long memberId, long targetId, CancellationToken cancel) =>
+        db.Bookmarks.AnyAsync(b => b.MemberId == memberId && b.TargetId == targetId, cancel);
+
+    /// <summary>The bookmarked members, newest first; deactivated members are left out.</summary>
+    public async Task<IReadOnlyList<Member>> ListAsync(long memberId, CancellationToken cancel) =>
+        await (from bookmark in db.Bookmarks
+               where bookmark.MemberId == memberId
+               join member in db.Members.AsNoTracking() on bookmark.TargetId equals member.Id
+               where member.Status != Policy.AccountStatus.Deactivated
+               orderby bookmark.CreatedAt descending
+               select member).ToListAsync(cancel);
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Reach.Data;
+
+namespace Reach.Notifications;
+
+/// <summary>
+/// Wakes the open pages of a member when something new is stored for them. A wake-up carries no data: a woken page
+/// reads the unread count again, so wake-ups may merge but are never wrong.
+/// </summary>
+public sealed class LiveNotifications
+{
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<Channel<bool>, byte>> _listeners = new();
+
+    /// <summary>Listens for the member's notifications until the subscription is disposed.</summary>
+    public Subscription Subscribe(long memberId)
+    {
+        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        _listeners.GetOrAdd(memberId, _ => new()).TryAdd(channel, 0);
+        return new Subscription(this, memberId, channel);
+    }
+
+    /// <summary>Wakes every listener of the member.</summary>
+    public void Publish(long memberId)
+    {
+        if (_listeners.TryGetValue(memberId, out var channels))
+        {
+            foreach (var channel in channels.Keys)
+            {
+                channel.Writer.TryWrite(true);
+            }
+        }
+    }
+
+    private void Remove(long memberId, Channel<bool> channel)
+    {
+        if (_listeners.TryGetValue(memberId, out var channels))
+        {
+            channels.TryRemove(channel, out _);
+        }
+    }
+
+    public sealed class Subscription(LiveNotifications owner, long memberId, Channel<bool> channel) : IDisposable
+    {
+        /// <summary>Completes when something new may be there.</summary>
+        public ValueTask<bool> WaitAsync(CancellationToken cancel) => channel.Reader.ReadAsync(cancel);
+
+        public void Dispose() => owner.Remove(memberId, channel);
+    }
+}
+
+/// <summary>
+/// Pushes stored notifications once they are committed: after a save outside a transaction, or when the transaction
+/// around the save commits. A rolled-back transaction pushes nothing.
+/// </summary>
+internal sealed class NotificationPublisher(LiveNotifications live) : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        PublishUnlessInTransaction(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        PublishUnlessInTransaction(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Publish(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Discard(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private static void Collect(DbContext? context)
+    {
+        if (context is ReachDb db)
+        {
+            foreach (EntityEntry<Notification> entry in db.ChangeTracker.Entries<Notification>())
+            {
+                if (entry.State == EntityState.Added)
+                {
+                    db.NotifyAfterCommit.Add(entry.Entity.MemberId);
+                }
+            }
+        }
+    }
+
+    private void PublishUnlessInTransaction(DbContext? context)
+    {
+        if (context is not null && context.Database.CurrentTransaction is null)
+        {
+            Publish(context);
+        }
+    }
+
+    private void Publish(DbContext? context)
+    {
+        if (context is ReachDb { NotifyAfterCommit.Count: > 0 } db)
+        {
+            foreach (var memberId in db.NotifyAfterCommit)
+            {
+                live.Publish(memberId);
+            }
+
+            db.NotifyAfterCommit.Clear();
+        }
+    }
+
+    private static void Discard(DbContext? context)
+    {
+        if (context is ReachDb db)
+        {
+            db.NotifyAfterCommit.Clear();
+        }
+    }
+}
