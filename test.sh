@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Reach on this machine and ends with the line "N passed, N failed, N skipped".
 # It starts a private PostgreSQL server for the PostgreSQL tests (installing Debian's package if needed) unless
-# REACH_TEST_POSTGRES already names one. Usage: ./test.sh [extra dotnet test options]
+# REACH_TEST_POSTGRES already names one, and installs Debian's Chromium for the browser tests if it is missing. Usage: ./test.sh [extra dotnet test options]
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -20,6 +20,11 @@ if [ -z "${REACH_TEST_POSTGRES:-}" ]; then
   fi
   export REACH_TEST_POSTGRES
 fi
+
+if ! REACH_CHROMIUM=$(scripts/chromium.sh); then
+  echo "Chromium could not be installed; the browser tests will fail."
+fi
+export REACH_CHROMIUM
 
 dotnet test --solution Reach.slnx "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

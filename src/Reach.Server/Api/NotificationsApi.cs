@@ -69,15 +69,18 @@ public static class NotificationsApi
         }).RequireAuthorization();
 
         // Pages listen with their cookie, API clients with their token; the stream only reads.
-        group.MapGet("/stream", (ClaimsPrincipal user, IServiceScopeFactory scopes, LiveNotifications live, CancellationToken cancel) =>
-            TypedResults.ServerSentEvents(Stream(user.MemberId(), scopes, live, cancel), eventType: "notifications"))
+        // A stream ends when its client leaves or when the server stops, so that shutting down never waits on it.
+        group.MapGet("/stream", (ClaimsPrincipal user, IServiceScopeFactory scopes, LiveNotifications live, IHostApplicationLifetime lifetime, CancellationToken cancel) =>
+            TypedResults.ServerSentEvents(Stream(user.MemberId(), scopes, live, lifetime, cancel), eventType: "notifications"))
             .RequireAuthorization(WebAuth.MemberAnyScheme);
     }
 
     // The current state first, then again after every wake-up, until the client goes away.
     private static async IAsyncEnumerable<LiveJson> Stream(
-        long memberId, IServiceScopeFactory scopes, LiveNotifications live, [EnumeratorCancellation] CancellationToken cancel)
+        long memberId, IServiceScopeFactory scopes, LiveNotifications live, IHostApplicationLifetime lifetime, [EnumeratorCancellation] CancellationToken aborted)
     {
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        var cancel = ends.Token;
         using var subscription = live.Subscribe(memberId);
         while (!cancel.IsCancellationRequested)
         {
