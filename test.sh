@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Reach on this machine and ends with the line "N passed, N failed, N skipped".
 # It starts a private PostgreSQL server for the PostgreSQL tests (installing Debian's package if needed) unless
-# REACH_TEST_POSTGRES already names one, and installs Debian's Chromium for the browser tests if it is missing. Usage: ./test.sh [extra dotnet test options]
+# REACH_TEST_POSTGRES already names one, and installs Debian's Chromium for the browser tests if it is missing.
+# Usage: ./test.sh [extra dotnet test options]
 set -uo pipefail
 cd "$(dirname "$0")"
 
