@@ -16,7 +16,10 @@ trap cleanup EXIT
 
 if [ -z "${REACH_TEST_POSTGRES:-}" ]; then
   pgroot=$(mktemp -u -d /tmp/reach-pg.XXXXXX)
-  if ! REACH_TEST_POSTGRES=$(scripts/postgres.sh start "$pgroot" "${REACH_PG_PORT:-55432}"); then
+  # The first free port from REACH_PG_PORT (default 55432) on: another server may already listen there.
+  port=${REACH_PG_PORT:-55432}
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [ "$port" -lt $(( ${REACH_PG_PORT:-55432} + 50 )) ]; do port=$((port + 1)); done
+  if ! REACH_TEST_POSTGRES=$(scripts/postgres.sh start "$pgroot" "$port"); then
     echo "PostgreSQL could not be started; the PostgreSQL tests will fail."
   fi
   export REACH_TEST_POSTGRES
