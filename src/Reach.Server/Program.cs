@@ -57,6 +57,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 });
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton<ReachMetrics>();
+builder.Services.AddHostedService<ReachabilitySweeper>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(ReachMetrics.MeterName)
     .AddPrometheusExporter());
@@ -96,6 +97,7 @@ app.MapCredits();
 app.MapSafety();
 app.MapAdmin();
 app.MapNotifications();
+app.MapBookmarks();
 app.MapRazorPages();
 
 await app.RunAsync();

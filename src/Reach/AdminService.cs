@@ -20,7 +20,7 @@ public sealed record DecisionExplanation(Member Sender, Member Recipient, Decisi
 public sealed record LockedCount(string Day, string Reason, int Count);
 
 /// <summary>The operator's actions (SPEC §10): tier, status, credits, decision traces and counts.</summary>
-public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts)
+public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts, Bookmarks.Reachability reachability)
 {
     public async Task<Outcome<Member>> SetTierAsync(string handle, TierRequest request, CancellationToken cancel)
     {
@@ -35,7 +35,7 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             return Failure.Invalid("tier", $"tier must be one of: {string.Join(", ", policy.Tiers.Select(t => t.Id))}.");
         }
 
-        return await db.InTransactionAsync<Outcome<Member>>(async c =>
+        var changed = await db.InTransactionAsync<Outcome<Member>>(async c =>
         {
             var now = clock.GetUtcNow();
             var locked = (await db.LockMemberAsync(member.Id, c))!;
@@ -55,6 +55,8 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             await db.SaveChangesAsync(c);
             return locked;
         }, cancel);
+        await RecheckBothWaysAsync(member.Id, cancel);
+        return changed;
     }
 
     public async Task<Outcome<Member>> SetStatusAsync(string handle, StatusRequest request, CancellationToken cancel)
@@ -84,6 +86,7 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
         member.Status = status;
         member.RestrictedUntil = status == AccountStatus.Restricted ? request.Until?.ToUniversalTime() : null;
         await db.SaveChangesAsync(cancel);
+        await RecheckBothWaysAsync(member.Id, cancel);
         return member;
     }
 
@@ -105,7 +108,7 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             return invalidNote;
         }
 
-        return await db.InTransactionAsync<Outcome<CreditChange>>(async c =>
+        var granted = await db.InTransactionAsync<Outcome<CreditChange>>(async c =>
         {
             var now = clock.GetUtcNow();
             var locked = (await db.LockMemberAsync(member.Id, c))!;
@@ -118,6 +121,8 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
                 _ => new Failure(Failure.Codes.InsufficientCredits, "The balance is smaller than the amount to take."),
             };
         }, cancel);
+        await reachability.RecheckHeldByAsync(member.Id, cancel);
+        return granted;
     }
 
     public async Task<Outcome<DecisionExplanation>> ExplainAsync(string? senderHandle, string? recipientHandle, CancellationToken cancel)
@@ -163,4 +168,11 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
     }
 
     private Task<Member?> FindAsync(string handle, CancellationToken cancel) => db.FindByHandleAsync(handle, cancel);
+
+    // A member's plan or status decides both what they can reach and who can reach them.
+    private async Task RecheckBothWaysAsync(long memberId, CancellationToken cancel)
+    {
+        await reachability.RecheckHeldByAsync(memberId, cancel);
+        await reachability.RecheckTargetingAsync(memberId, cancel);
+    }
 }

@@ -73,6 +73,7 @@ public static class ReachServices
         services.AddScoped<AdminService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<BookmarkService>();
+        services.AddScoped<Reachability>();
         services.AddScoped<Posts.PostService>();
         return services;
     }

@@ -44,7 +44,7 @@ public abstract class NotificationsApiTests<TDatabase>(ApiFixture<TDatabase> fix
         Assert.Equal(["message_request"], Kinds(await ListAsync(ada)));
 
         await ada.Client.PostAsJsonAsync($"/api/conversations/{sent.GetProperty("conversationId").GetInt64()}/messages", new { body = "Tell me more" });
-        Assert.Equal(["credit_returned", "message"], Kinds(await ListAsync(dan)).Order(StringComparer.Ordinal));
+        Assert.Equal(["credit_returned", "credits_granted", "message"], Kinds(await ListAsync(dan)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

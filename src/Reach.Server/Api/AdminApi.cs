@@ -75,7 +75,8 @@ public static class AdminApi
             return TypedResults.Ok(new ListJson<LockedCount>(await admin.LockedCountsAsync(first, last, cancel)));
         });
 
-        group.MapPut("/clock", Results<Ok<ClockJson>, ProblemHttpResult> (ClockRequest request, TimeProvider clock, ReachPolicy policy) =>
+        group.MapPut("/clock", async Task<Results<Ok<ClockJson>, ProblemHttpResult>> (
+            ClockRequest request, TimeProvider clock, ReachPolicy policy, Bookmarks.Reachability reachability, CancellationToken cancel) =>
         {
             if (clock is not ManualClock manual)
             {
@@ -88,6 +89,9 @@ public static class AdminApi
             }
 
             manual.Set(now);
+
+            // What the new time changes (a period's start, an expiry) is found now, as the sweep would on a real clock.
+            await reachability.SweepAsync(cancel);
             return TypedResults.Ok(new ClockJson(manual.GetUtcNow()));
         });
     }

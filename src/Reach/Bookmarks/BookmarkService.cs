@@ -5,7 +5,7 @@ using Reach.Members;
 namespace Reach.Bookmarks;
 
 /// <summary>Bookmarks: add, remove, list (SPEC §4).</summary>
-public sealed class BookmarkService(ReachDb db, TimeProvider clock)
+public sealed class BookmarkService(ReachDb db, TimeProvider clock, Reachability reachability)
 {
     public async Task<Outcome<bool>> AddAsync(long memberId, string handle, CancellationToken cancel)
     {
@@ -25,7 +25,9 @@ public sealed class BookmarkService(ReachDb db, TimeProvider clock)
             return true;
         }
 
-        db.Bookmarks.Add(new Bookmark { MemberId = memberId, TargetId = target.Id, CreatedAt = clock.GetUtcNow() });
+        // A bookmark starts in the state it is in, so that only a later change notifies.
+        var reachable = await reachability.IsReachableAsync(memberId, target.Id, cancel);
+        db.Bookmarks.Add(new Bookmark { MemberId = memberId, TargetId = target.Id, CreatedAt = clock.GetUtcNow(), Reachable = reachable });
         try
         {
             await db.SaveChangesAsync(cancel);

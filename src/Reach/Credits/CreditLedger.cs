@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.EntityFrameworkCore;
 using Reach.Data;
 using Reach.Members;
+using Reach.Notifications;
 using Reach.Policy;
 
 namespace Reach.Credits;
@@ -135,10 +136,35 @@ public sealed class CreditLedger(ReachDb db, ReachPolicy policy)
             }
         }
 
+        var added = 0;
+        var addedAt = DateTimeOffset.MinValue;
+        foreach (var entry in change.Added)
+        {
+            if (entry.Kind is LedgerEntryKind.Grant or LedgerEntryKind.Purchase || (entry.Kind == LedgerEntryKind.Adjust && entry.Amount > 0))
+            {
+                added += entry.Amount;
+                addedAt = entry.At > addedAt ? entry.At : addedAt;
+            }
+        }
+
+        if (added > 0)
+        {
+            db.Notify(member.Id, NotificationKinds.CreditsGranted, addedAt, $"{added} InMail {(added == 1 ? "credit was" : "credits were")} added to your balance.", link: "/plan");
+        }
+
         member.CreditBalance = change.Account.Balance;
         member.NextCreditExpiry = NextExpiry(change.Account.Lots);
         await db.SaveChangesAsync(cancel);
         return change;
+    }
+
+    /// <summary>Whether the member's credits need <see cref="UpkeepAsync"/> before they are read: a grant or an expiry is due.</summary>
+    public bool UpkeepDue(Member member, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var tier = policy.FindTier(member.TierId) ?? policy.DefaultTier;
+        return (tier.HasInMail && member.CreditsGrantedFor != policy.Periods.Containing(now).Key)
+            || (member.NextCreditExpiry is { } next && next <= now);
     }
 
     private static DateTimeOffset? NextExpiry(ImmutableArray<CreditLot> lots)

@@ -17,6 +17,9 @@ public sealed class CreditLotRow
 
     public int Remaining { get; set; }
 
+    /// <summary>Whether the member was told that this lot's credits expire soon.</summary>
+    public bool ExpiryWarned { get; set; }
+
     public CreditLot ToLot() => new(LotId, GrantedAt, ExpiresAt, Amount, Remaining);
 }
 

@@ -16,7 +16,7 @@ public sealed record InvitationView(long Id, string FromHandle, string ToHandle,
 /// Connection requests (SPEC §2.4). The sender's row lock serializes the weekly count; the pending pair's primary key
 /// makes a second pending invitation in either direction impossible, and a crossing one is accepted instead.
 /// </summary>
-public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvider clock, SafetyService safety)
+public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvider clock, SafetyService safety, Bookmarks.Reachability reachability)
 {
     public async Task<Outcome<InvitationView>> InviteAsync(long senderId, InvitationRequest request, CancellationToken cancel)
     {
@@ -43,7 +43,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             return Failure.Invalid("toHandle", "You cannot invite yourself.");
         }
 
-        return await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
+        var invited = await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
         {
             var now = clock.GetUtcNow();
             await db.LockPairAsync(senderId, recipient.Id, c);
@@ -88,6 +88,12 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             await db.SaveChangesAsync(c);
             return View(invitation, sender.Handle, recipient.Handle);
         }, cancel);
+        if (invited.Value is { State: "accepted" })
+        {
+            await reachability.RecheckPairAsync(senderId, recipient.Id, cancel);
+        }
+
+        return invited;
     }
 
     public async Task<IReadOnlyList<InvitationView>> ListAsync(long memberId, bool received, CancellationToken cancel)
@@ -104,8 +110,17 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
         return [.. rows.Select(row => View(row.Invitation, row.From, row.To))];
     }
 
-    public Task<Outcome<InvitationView>> AcceptAsync(long memberId, long invitationId, CancellationToken cancel) =>
-        RespondAsync(memberId, invitationId, InvitationState.Accepted, cancel);
+    public async Task<Outcome<InvitationView>> AcceptAsync(long memberId, long invitationId, CancellationToken cancel)
+    {
+        var accepted = await RespondAsync(memberId, invitationId, InvitationState.Accepted, cancel);
+        if (accepted.Value is { } view)
+        {
+            var ids = await db.Members.Where(m => m.Handle == view.FromHandle || m.Handle == view.ToHandle).Select(m => m.Id).ToListAsync(cancel);
+            await reachability.RecheckPairAsync(ids[0], ids[^1], cancel);
+        }
+
+        return accepted;
+    }
 
     public Task<Outcome<InvitationView>> IgnoreAsync(long memberId, long invitationId, CancellationToken cancel) =>
         RespondAsync(memberId, invitationId, InvitationState.Ignored, cancel);

@@ -12,7 +12,7 @@ public sealed record ProfilePatch(string? DisplayName, string? Headline, string?
 public sealed record SettingsRequest(string? WhoCanMessage, bool? AcceptInMail, bool? OpenProfile);
 
 /// <summary>Sign-up, profile, settings and address book (SPEC §1, §2, §8). Passwords are ASP.NET Core Identity's.</summary>
-public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachPolicy policy, TimeProvider clock)
+public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachPolicy policy, TimeProvider clock, Bookmarks.Reachability reachability)
 {
     public async Task<Outcome<Member>> RegisterAsync(RegisterRequest request, CancellationToken cancel)
     {
@@ -171,6 +171,7 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
         member.AcceptInMail = request.AcceptInMail.Value;
         member.OpenProfile = openProfile;
         await db.SaveChangesAsync(cancel);
+        await reachability.RecheckTargetingAsync(memberId, cancel);
         return member;
     }
 

@@ -5,7 +5,7 @@ using Reach.Policy;
 namespace Reach.Members;
 
 /// <summary>A member's connections.</summary>
-public sealed class ConnectionService(ReachDb db)
+public sealed class ConnectionService(ReachDb db, Bookmarks.Reachability reachability)
 {
     public async Task<IReadOnlyList<(Member Member, DateTimeOffset Since)>> ListAsync(long memberId, CancellationToken cancel)
     {
@@ -29,6 +29,12 @@ public sealed class ConnectionService(ReachDb db)
         var removed = await db.Connections
             .Where(c => (c.MemberId == memberId && c.OtherId == other.Id) || (c.MemberId == other.Id && c.OtherId == memberId))
             .ExecuteDeleteAsync(cancel);
-        return removed > 0 ? true : Failure.NotFound("Connection");
+        if (removed == 0)
+        {
+            return Failure.NotFound("Connection");
+        }
+
+        await reachability.RecheckPairAsync(memberId, other.Id, cancel);
+        return true;
     }
 }

@@ -23,9 +23,13 @@ public sealed record PreflightResult(Member Recipient, Decision Decision);
 /// and an InMail's credits are spent in the same commit as the message.
 /// </summary>
 public sealed class MessagingService(
-    ReachDb db, ReachPolicy policy, TimeProvider clock, FactsReader facts, CreditLedger credits, DecisionLog log)
+    ReachDb db, ReachPolicy policy, TimeProvider clock, FactsReader facts, CreditLedger credits, DecisionLog log, Bookmarks.Reachability reachability)
 {
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
+    // What a committed send changed beyond its pair, for the bookmark checks that follow it.
+    private long? _capFilledFor;
+    private long? _creditsReturnedTo;
 
     /// <summary>"Can I message R?" — the decision of a send, without sending.</summary>
     public async Task<Outcome<PreflightResult>> PreflightAsync(long senderId, string handle, bool inMail, string? recipientEmail, CancellationToken cancel)
@@ -48,7 +52,7 @@ public sealed class MessagingService(
 
         var now = clock.GetUtcNow();
         var sender = await db.Members.FirstAsync(member => member.Id == senderId, cancel);
-        if (CreditUpkeepDue(sender, now))
+        if (credits.UpkeepDue(sender, now))
         {
             sender = await db.InTransactionAsync(async c =>
             {
@@ -91,7 +95,7 @@ public sealed class MessagingService(
 
         if (idempotencyKey is null)
         {
-            return await db.InTransactionAsync(c => SendInTransactionAsync(senderId, recipient.Id, request, null, c), cancel);
+            return await AfterSendAsync(senderId, recipient.Id, await db.InTransactionAsync(c => SendInTransactionAsync(senderId, recipient.Id, request, null, c), cancel), cancel);
         }
 
         if (idempotencyKey.Length is 0 or > 200)
@@ -115,7 +119,7 @@ public sealed class MessagingService(
                 await ReleaseKeyAsync(senderId, idempotencyKey);
             }
 
-            return outcome;
+            return await AfterSendAsync(senderId, recipient.Id, outcome, cancel);
         }
         catch
         {
@@ -142,7 +146,7 @@ public sealed class MessagingService(
         var request = new SendRequest(null, body, null, false, null);
 
         var otherId = conversation.Other(memberId);
-        return await db.InTransactionAsync(c => SendInTransactionAsync(memberId, otherId, request, null, c), cancel);
+        return await AfterSendAsync(memberId, otherId, await db.InTransactionAsync(c => SendInTransactionAsync(memberId, otherId, request, null, c), cancel), cancel);
     }
 
     /// <summary>The recipient of a request accepts it: it moves to the Inbox, opens the conversation and returns InMail credits.</summary>
@@ -153,8 +157,10 @@ public sealed class MessagingService(
     public Task<Outcome<bool>> DeclineAsync(long memberId, long conversationId, CancellationToken cancel) =>
         RespondAsync(memberId, conversationId, accept: false, cancel);
 
-    private async Task<Outcome<bool>> RespondAsync(long memberId, long conversationId, bool accept, CancellationToken cancel) =>
-        await db.InTransactionAsync<Outcome<bool>>(async c =>
+    private async Task<Outcome<bool>> RespondAsync(long memberId, long conversationId, bool accept, CancellationToken cancel)
+    {
+        long otherId = 0;
+        var responded = await db.InTransactionAsync<Outcome<bool>>(async c =>
         {
             await db.LockMemberAsync(memberId, c);
             var conversation = await db.Conversations.FirstOrDefaultAsync(
@@ -181,9 +187,41 @@ public sealed class MessagingService(
             }
 
             await db.SaveChangesAsync(c);
-            await ReturnInMailCreditsAsync(conversation.Other(memberId), memberId, now, c);
+            otherId = conversation.Other(memberId);
+            await ReturnInMailCreditsAsync(otherId, memberId, now, c);
             return true;
         }, cancel);
+        if (responded.Succeeded)
+        {
+            await AfterSendAsync(memberId, otherId, new SendResult(0, conversationId, string.Empty, 0), cancel);
+        }
+
+        return responded;
+    }
+
+    // After a committed send or answer: the bookmarks it may have changed are decided again (SPEC §4).
+    private async Task<Outcome<SendResult>> AfterSendAsync(long senderId, long recipientId, Outcome<SendResult> outcome, CancellationToken cancel)
+    {
+        var (capFilled, returned) = (_capFilledFor, _creditsReturnedTo);
+        (_capFilledFor, _creditsReturnedTo) = (null, null);
+        if (!outcome.Succeeded)
+        {
+            return outcome;
+        }
+
+        await reachability.RecheckPairAsync(senderId, recipientId, cancel);
+        if (capFilled is { } full)
+        {
+            await reachability.RecheckTargetingAsync(full, cancel);
+        }
+
+        if (returned is { } refunded)
+        {
+            await reachability.RecheckHeldByAsync(refunded, cancel);
+        }
+
+        return outcome;
+    }
 
     private async Task<Outcome<SendResult>> SendInTransactionAsync(
         long senderId, long recipientId, SendRequest request, string? idempotencyKey, CancellationToken cancel)
@@ -201,6 +239,7 @@ public sealed class MessagingService(
         }
 
         var decision = MessageRules.Decide(policy, decisionFacts);
+        (_capFilledFor, _creditsReturnedTo) = (null, null);
         if (decision.Allowed && decision.CountsAgainstCap && !await CountColdMessageAsync(recipient, decisionFacts, now, cancel))
         {
             // Another sender took the last place of the cap between our read and our write.
@@ -306,6 +345,11 @@ public sealed class MessagingService(
             WHERE "ReceiveCounters"."Used" < {cap}
             RETURNING "Used" AS "Value"
             """).ToListAsync(cancel);
+        if (used.Count == 1 && used[0] == cap)
+        {
+            _capFilledFor = recipient.Id;
+        }
+
         return used.Count == 1 && used[0] <= cap;
     }
 
@@ -359,6 +403,7 @@ public sealed class MessagingService(
 
             if (returned > 0)
             {
+                _creditsReturnedTo = inMailSenderId;
                 db.Notify(
                     inMailSenderId, NotificationKinds.CreditReturned, now,
                     $"Your InMail was answered: {returned} {(returned == 1 ? "credit is" : "credits are")} back.", answererId,
@@ -453,13 +498,6 @@ public sealed class MessagingService(
         }
 
         return null;
-    }
-
-    private bool CreditUpkeepDue(Member member, DateTimeOffset now)
-    {
-        var tier = policy.FindTier(member.TierId) ?? policy.DefaultTier;
-        return (tier.HasInMail && member.CreditsGrantedFor != policy.Periods.Containing(now).Key)
-            || (member.NextCreditExpiry is { } next && next <= now);
     }
 
     private static void MarkWritten(Conversation conversation, long memberId)

@@ -9,7 +9,7 @@ namespace Reach.Safety;
 public sealed record ReportRequest(long? MessageId, long? InvitationId, string? Reason);
 
 /// <summary>Blocks and reports (SPEC §7), and the restriction that enough reports bring.</summary>
-public sealed class SafetyService(ReachDb db, ReachPolicy policy, TimeProvider clock)
+public sealed class SafetyService(ReachDb db, ReachPolicy policy, TimeProvider clock, Bookmarks.Reachability reachability)
 {
     public static readonly string[] ReportReasons = ["spam", "harassment", "dont_know"];
 
@@ -42,6 +42,7 @@ public sealed class SafetyService(ReachDb db, ReachPolicy policy, TimeProvider c
             db.ChangeTracker.Clear();
         }
 
+        await reachability.RecheckPairAsync(memberId, other.Id, cancel);
         return true;
     }
 
@@ -54,6 +55,7 @@ public sealed class SafetyService(ReachDb db, ReachPolicy policy, TimeProvider c
         }
 
         await db.Blocks.Where(b => b.BlockerId == memberId && b.BlockedId == other.Id).ExecuteDeleteAsync(cancel);
+        await reachability.RecheckPairAsync(memberId, other.Id, cancel);
         return true;
     }
 

@@ -41,11 +41,12 @@ public sealed class AdminModel(ReachDb db, AdminService admin, ReachPolicy polic
     public async Task<IActionResult> OnPostCreditsAsync(string handle, int? amount, string? note, CancellationToken cancel) =>
         await DoneAsync(handle, (await admin.GrantCreditsAsync(handle, new CreditGrantRequest(amount, note), cancel)).Failure, "Credits applied.", cancel);
 
-    public IActionResult OnPostClock(DateTime? now)
+    public async Task<IActionResult> OnPostClockAsync(DateTime? now, [FromServices] Reach.Bookmarks.Reachability reachability, CancellationToken cancel)
     {
         if (clock is ManualClock manual && now is { } at)
         {
             manual.Set(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)));
+            await reachability.SweepAsync(cancel);
             Notice = "Clock set.";
         }
 

@@ -97,6 +97,9 @@ namespace Reach.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("Reachable")
+                        .HasColumnType("boolean");
+
                     b.HasKey("MemberId", "TargetId");
 
                     b.HasIndex("TargetId");
@@ -118,6 +121,9 @@ namespace Reach.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("ExpiryWarned")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("GrantedAt")
                         .HasColumnType("timestamp with time zone");

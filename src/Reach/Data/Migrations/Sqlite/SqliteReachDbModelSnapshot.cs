@@ -89,6 +89,9 @@ namespace Reach.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Reachable")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("MemberId", "TargetId");
 
                     b.HasIndex("TargetId");
@@ -109,6 +112,9 @@ namespace Reach.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExpiryWarned")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("GrantedAt")
