@@ -44,7 +44,9 @@ public static class ReachServices
     public static IServiceCollection AddReach(this IServiceCollection services, Func<IServiceProvider, DatabaseOptions> database)
     {
         services.AddSingleton<LiveNotifications>();
-        services.AddSingleton(provider => DbOptions.For(database(provider), new NotificationPublisher(provider.GetRequiredService<LiveNotifications>())));
+        services.AddSingleton(database);
+        services.AddHostedService<PostgresListener>();
+        services.AddSingleton(provider => DbOptions.For(provider.GetRequiredService<DatabaseOptions>(), new NotificationPublisher(provider.GetRequiredService<LiveNotifications>())));
         services.AddScoped<ReachDb>(provider => provider.GetRequiredService<DbOptions>().Create());
         services.AddIdentityCore<Member>(options =>
             {

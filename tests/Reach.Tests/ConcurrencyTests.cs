@@ -180,6 +180,40 @@ public sealed class MultiHostPostgresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ANotificationMadeOnOneHostReachesAStreamOnAnother()
+    {
+        var (ada, bob) = (await _apis[0].SignUpAsync("ada"), await _apis[1].SignUpAsync("bob"));
+        var listener = _apis[2].NewClient();
+        listener.DefaultRequestHeaders.Authorization = ada.Client.DefaultRequestHeaders.Authorization;
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = await listener.GetAsync(new Uri("/api/me/notifications/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(guard.Token));
+        Assert.Equal(0, (await NextEventAsync(reader, guard.Token)).GetProperty("unreadCount").GetInt32());
+
+        // Bob writes through host 1; Ada's stream is open on host 2.
+        var sendClient = _apis[1].NewClient();
+        sendClient.DefaultRequestHeaders.Authorization = bob.Client.DefaultRequestHeaders.Authorization;
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(bob with { Client = sendClient }, ada)).StatusCode);
+
+        var pushed = await NextEventAsync(reader, guard.Token);
+        Assert.Equal(1, pushed.GetProperty("unreadCount").GetInt32());
+        Assert.Equal(bob.Handle, pushed.GetProperty("latest").GetProperty("actorHandle").GetString());
+    }
+
+    private static async Task<System.Text.Json.JsonElement> NextEventAsync(StreamReader reader, CancellationToken cancel)
+    {
+        while (await reader.ReadLineAsync(cancel) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(line["data: ".Length..]);
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended.");
+    }
+
+    [Fact]
     public async Task ThreeHostsDeliverOneIdempotentSendOnce()
     {
         var (ada, bob) = (await _apis[0].SignUpAsync("ada"), await _apis[1].SignUpAsync("bob"));

@@ -60,6 +60,9 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
     /// <summary>Members with notifications saved but not yet committed; pushed live when the commit is done.</summary>
     internal HashSet<long> NotifyAfterCommit { get; } = [];
 
+    /// <summary>Members with notifications in the save under way.</summary>
+    internal HashSet<long> NotifySaved { get; } = [];
+
     /// <summary>Whether this database is PostgreSQL (the statements that differ are few and named where they are).</summary>
     public abstract bool IsPostgres { get; }
 

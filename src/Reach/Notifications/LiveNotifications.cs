@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -57,8 +58,11 @@ public sealed class LiveNotifications
 /// Pushes stored notifications once they are committed: after a save outside a transaction, or when the transaction
 /// around the save commits. A rolled-back transaction pushes nothing.
 /// </summary>
-internal sealed class NotificationPublisher(LiveNotifications live) : ISaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class NotificationPublisher(LiveNotifications live) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
+    /// <summary>The PostgreSQL channel on which every process hears of new notifications (the payload is the member's id).</summary>
+    public const string PostgresChannel = "reach_notifications";
+
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Collect(eventData.Context);
@@ -73,14 +77,31 @@ internal sealed class NotificationPublisher(LiveNotifications live) : ISaveChang
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        PublishUnlessInTransaction(eventData.Context);
+        if (eventData.Context is ReachDb { IsPostgres: true, NotifySaved.Count: > 0 } db)
+        {
+            foreach (var memberId in db.NotifySaved)
+            {
+                db.Database.ExecuteSql($"SELECT pg_notify({PostgresChannel}, {memberId.ToString(CultureInfo.InvariantCulture)})");
+            }
+        }
+
+        Saved(eventData.Context);
         return result;
     }
 
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        PublishUnlessInTransaction(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (eventData.Context is ReachDb { IsPostgres: true, NotifySaved.Count: > 0 } db)
+        {
+            // Sent in the saving transaction, so PostgreSQL delivers it to every process's listener only on commit.
+            foreach (var memberId in db.NotifySaved)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresChannel}, {memberId.ToString(CultureInfo.InvariantCulture)})", cancellationToken);
+            }
+        }
+
+        Saved(eventData.Context);
+        return result;
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context);
@@ -103,21 +124,29 @@ internal sealed class NotificationPublisher(LiveNotifications live) : ISaveChang
     {
         if (context is ReachDb db)
         {
+            db.NotifySaved.Clear();
             foreach (EntityEntry<Notification> entry in db.ChangeTracker.Entries<Notification>())
             {
                 if (entry.State == EntityState.Added)
                 {
-                    db.NotifyAfterCommit.Add(entry.Entity.MemberId);
+                    db.NotifySaved.Add(entry.Entity.MemberId);
                 }
             }
         }
     }
 
-    private void PublishUnlessInTransaction(DbContext? context)
+    private void Saved(DbContext? context)
     {
-        if (context is not null && context.Database.CurrentTransaction is null)
+        if (context is not ReachDb db)
         {
-            Publish(context);
+            return;
+        }
+
+        db.NotifyAfterCommit.UnionWith(db.NotifySaved);
+        db.NotifySaved.Clear();
+        if (db.Database.CurrentTransaction is null)
+        {
+            Publish(db);
         }
     }
 
