@@ -98,6 +98,7 @@ app.MapSafety();
 app.MapAdmin();
 app.MapNotifications();
 app.MapBookmarks();
+app.MapPosts();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -7,14 +7,28 @@ using Reach.Policy;
 
 namespace Reach.Posts;
 
-public sealed record PostView(long Id, Member Author, string Body, DateTimeOffset CreatedAt);
+public sealed record CommentView(long Id, Member Author, string Body, long? ReplyToId, DateTimeOffset CreatedAt);
 
-/// <summary>Posts and the <c>@handle</c> mentions in them (SPEC §5).</summary>
+public sealed record PostView(long Id, Member Author, string Body, DateTimeOffset CreatedAt, PostView? Shared, int ShareCount, IReadOnlyList<CommentView> Comments);
+
+public sealed record CommentRequest(string? Body, long? ReplyToId);
+
+public sealed record ShareRequest(string? Comment);
+
+/// <summary>
+/// Posts, comments, shares and the <c>@handle</c> mentions in them (SPEC §5). A member never sees, comments on or
+/// shares the posts of a member they blocked or who blocked them: to them such a post does not exist.
+/// </summary>
 public sealed partial class PostService(ReachDb db, TimeProvider clock)
 {
     public const int BodyMaxLength = 3000;
 
-    public async Task<Outcome<Post>> CreateAsync(long authorId, string? body, CancellationToken cancel)
+    public const int PageSize = 50;
+
+    /// <summary>The window of the engagement signal (SPEC §4).</summary>
+    public static readonly TimeSpan EngagementWindow = TimeSpan.FromDays(90);
+
+    public async Task<Outcome<PostView>> CreateAsync(long authorId, string? body, CancellationToken cancel)
     {
         if (TextRules.Check("body", body, BodyMaxLength, required: true) is { } invalid)
         {
@@ -25,28 +39,140 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock)
         var post = new Post { AuthorId = authorId, Body = body!.Trim(), CreatedAt = now };
         db.Posts.Add(post);
         await db.SaveChangesAsync(cancel);
-        await NotifyMentionsAsync(authorId, post.Body, "/posts#post-" + post.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), now, cancel);
-        return post;
+        await NotifyMentionsAsync(authorId, post.Body, "a post", PostLink(post.Id), now, cancel);
+        return (await GetAsync(authorId, post.Id, cancel)).Value!;
     }
 
-    /// <summary>The newest posts the viewer may see: none by members the viewer blocked or who blocked the viewer.</summary>
-    public async Task<IReadOnlyList<PostView>> RecentAsync(long viewerId, CancellationToken cancel)
+    public async Task<Outcome<PostView>> ShareAsync(long memberId, long postId, ShareRequest request, CancellationToken cancel)
     {
-        var rows = await (from post in db.Posts
-                          join author in db.Members on post.AuthorId equals author.Id
-                          where author.Status != AccountStatus.Deactivated
-                             && !db.Blocks.Any(b => (b.BlockerId == viewerId && b.BlockedId == author.Id) || (b.BlockerId == author.Id && b.BlockedId == viewerId))
-                          orderby post.Id descending
-                          select new { post, author }).AsNoTracking().Take(50).ToListAsync(cancel);
-        return [.. rows.Select(row => new PostView(row.post.Id, row.author, row.post.Body, row.post.CreatedAt))];
+        if (TextRules.Check("comment", request.Comment, BodyMaxLength) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await VisibleAsync(memberId, postId, cancel) is not { } shared)
+        {
+            return Failure.NotFound("Post");
+        }
+
+        var now = clock.GetUtcNow();
+        var post = new Post { AuthorId = memberId, Body = request.Comment?.Trim() ?? string.Empty, SharedPostId = shared.SharedPostId ?? shared.Id, CreatedAt = now };
+        db.Posts.Add(post);
+        await db.SaveChangesAsync(cancel);
+        await NotifyMentionsAsync(memberId, post.Body, "a post", PostLink(post.Id), now, cancel);
+        return (await GetAsync(memberId, post.Id, cancel)).Value!;
+    }
+
+    public async Task<Outcome<CommentView>> CommentAsync(long memberId, long postId, CommentRequest request, CancellationToken cancel)
+    {
+        if (TextRules.Check("body", request.Body, BodyMaxLength, required: true) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await VisibleAsync(memberId, postId, cancel) is null)
+        {
+            return Failure.NotFound("Post");
+        }
+
+        if (request.ReplyToId is { } replyTo && !await db.Comments.AnyAsync(c => c.Id == replyTo && c.PostId == postId, cancel))
+        {
+            return Failure.Invalid("replyToId", "replyToId must be a comment of this post.");
+        }
+
+        var now = clock.GetUtcNow();
+        var comment = new Comment { PostId = postId, AuthorId = memberId, Body = request.Body!.Trim(), ReplyToId = request.ReplyToId, CreatedAt = now };
+        db.Comments.Add(comment);
+        await db.SaveChangesAsync(cancel);
+        await NotifyMentionsAsync(memberId, comment.Body, "a comment", PostLink(postId), now, cancel);
+        var author = await db.Members.AsNoTracking().FirstAsync(m => m.Id == memberId, cancel);
+        return new CommentView(comment.Id, author, comment.Body, comment.ReplyToId, comment.CreatedAt);
+    }
+
+    /// <summary>A post with its comments and the post it shares, as the viewer may see it.</summary>
+    public async Task<Outcome<PostView>> GetAsync(long viewerId, long postId, CancellationToken cancel)
+    {
+        if (await VisibleAsync(viewerId, postId, cancel) is not { } post)
+        {
+            return Failure.NotFound("Post");
+        }
+
+        var author = await db.Members.AsNoTracking().FirstAsync(m => m.Id == post.AuthorId, cancel);
+        var comments = await (from comment in db.Comments
+                              where comment.PostId == postId
+                              join member in db.Members on comment.AuthorId equals member.Id
+                              where member.Status != AccountStatus.Deactivated && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == member.Id) || (x.BlockerId == member.Id && x.BlockedId == viewerId))
+                              orderby comment.Id
+                              select new { comment, member }).AsNoTracking().Take(500).ToListAsync(cancel);
+        var shares = await db.Posts.CountAsync(p => p.SharedPostId == postId, cancel);
+        PostView? shared = null;
+        if (post.SharedPostId is { } sharedId)
+        {
+            shared = (await GetAsync(viewerId, sharedId, cancel)).Value;
+        }
+
+        return new PostView(
+            post.Id, author, post.Body, post.CreatedAt, shared, shares,
+            [.. comments.Select(x => new CommentView(x.comment.Id, x.member, x.comment.Body, x.comment.ReplyToId, x.comment.CreatedAt))]);
+    }
+
+    /// <summary>The newest posts the viewer may see, from everyone or from one author.</summary>
+    public async Task<IReadOnlyList<PostView>> ListAsync(long viewerId, long? authorId, CancellationToken cancel)
+    {
+        var query = from post in db.Posts
+                    join author in db.Members on post.AuthorId equals author.Id
+                    where author.Status != AccountStatus.Deactivated && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
+                    select post;
+        if (authorId is { } only)
+        {
+            query = query.Where(p => p.AuthorId == only);
+        }
+
+        var ids = await query.OrderByDescending(p => p.Id).Select(p => p.Id).Take(PageSize).ToListAsync(cancel);
+        var posts = new List<PostView>();
+        foreach (var id in ids)
+        {
+            if ((await GetAsync(viewerId, id, cancel)).Value is { } view)
+            {
+                posts.Add(view);
+            }
+        }
+
+        return posts;
+    }
+
+    /// <summary>
+    /// The engagement signal of SPEC §4: of the comments others wrote on the member's own posts in the last 90 days,
+    /// the share the member answered; null when nobody commented.
+    /// </summary>
+    public async Task<double?> EngagementAsync(long memberId, CancellationToken cancel)
+    {
+        var since = clock.GetUtcNow() - EngagementWindow;
+        var received = db.Comments.Where(c => c.AuthorId != memberId && c.CreatedAt >= since && db.Posts.Any(p => p.Id == c.PostId && p.AuthorId == memberId));
+        var total = await received.CountAsync(cancel);
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var answered = await received.CountAsync(c => db.Comments.Any(a => a.ReplyToId == c.Id && a.AuthorId == memberId), cancel);
+        return (double)answered / total;
     }
 
     /// <summary>The handles mentioned in a text, lower case, each once.</summary>
     public static IReadOnlyList<string> Mentions(string text) =>
         [.. MentionPattern().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct(StringComparer.Ordinal)];
 
+    private static string PostLink(long postId) => "/posts/" + postId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private Task<Post?> VisibleAsync(long viewerId, long postId, CancellationToken cancel) =>
+        (from post in db.Posts
+         join author in db.Members on post.AuthorId equals author.Id
+         where post.Id == postId && author.Status != AccountStatus.Deactivated && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
+         select post).AsNoTracking().FirstOrDefaultAsync(cancel);
+
     // Each mentioned member hears of it, unless either has blocked the other (SPEC §5).
-    private async Task NotifyMentionsAsync(long authorId, string text, string link, DateTimeOffset now, CancellationToken cancel)
+    private async Task NotifyMentionsAsync(long authorId, string text, string where, string link, DateTimeOffset now, CancellationToken cancel)
     {
         var handles = Mentions(text);
         if (handles.Count == 0)
@@ -62,7 +188,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock)
             .ToListAsync(cancel);
         foreach (var memberId in mentioned)
         {
-            db.Notify(memberId, NotificationKinds.Mention, now, $"{author.DisplayName} mentioned you in a post.", authorId, link);
+            db.Notify(memberId, NotificationKinds.Mention, now, $"{author.DisplayName} mentioned you in {where}.", authorId, link);
         }
 
         await db.SaveChangesAsync(cancel);

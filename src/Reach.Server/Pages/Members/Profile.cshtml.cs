@@ -12,7 +12,7 @@ using Reach.Server.Api;
 namespace Reach.Server.Pages.Members;
 
 /// <summary>A member's profile with the Message button, open or locked, and every way to unlock it (SPEC §2.3, §4).</summary>
-public sealed class ProfileModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, ReachPolicy policy) : MemberPage
+public sealed class ProfileModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, Reach.Posts.PostService posts, ReachPolicy policy) : MemberPage
 {
     public Member? Member { get; private set; }
 
@@ -23,6 +23,8 @@ public sealed class ProfileModel(ReachDb db, MessagingService messaging, Bookmar
     public bool Bookmarked { get; private set; }
 
     public bool IBlocked { get; private set; }
+
+    public IReadOnlyList<Reach.Posts.PostView> Posts { get; private set; } = [];
 
     public ReachPolicy Policy => policy;
 
@@ -48,6 +50,7 @@ public sealed class ProfileModel(ReachDb db, MessagingService messaging, Bookmar
             IBlocked = await db.Blocks.AnyAsync(b => b.BlockerId == Me && b.BlockedId == Member.Id, cancel);
         }
 
+        Posts = await posts.ListAsync(Me, Member.Id, cancel);
         return Page();
     }
 

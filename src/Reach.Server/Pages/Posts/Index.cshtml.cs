@@ -7,5 +7,5 @@ public sealed class PostsModel(PostService posts) : MemberPage
 {
     public IReadOnlyList<PostView> Items { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancel) => Items = await posts.RecentAsync(Me, cancel);
+    public async Task OnGetAsync(CancellationToken cancel) => Items = await posts.ListAsync(Me, authorId: null, cancel);
 }
