@@ -114,6 +114,15 @@ public static class PolicyFile
             json.WriteNumber("restrictionDays", policy.RestrictionDays);
             json.WriteNumber("wrongEmailAttemptsPerDay", policy.WrongEmailAttemptsPerDay);
             json.WriteEndObject();
+            json.WriteStartObject("hints");
+            json.WriteNumber("base", policy.Hints.Base);
+            json.WriteNumber("premiumBadge", policy.Hints.PremiumBadge);
+            json.WriteNumber("anonymousProfile", policy.Hints.AnonymousProfile);
+            json.WriteNumber("engagement", policy.Hints.Engagement);
+            json.WriteNumber("manyConnections", policy.Hints.ManyConnections);
+            json.WriteNumber("manyConnectionsAt", policy.Hints.ManyConnectionsAt);
+            json.WriteNumber("openToWork", policy.Hints.OpenToWork);
+            json.WriteEndObject();
             json.WriteStartObject("period");
             json.WriteString("timeZone", policy.Periods.TimeZoneId);
             json.WriteEndObject();
@@ -137,7 +146,7 @@ public static class PolicyFile
             var defaults = ReachPolicy.Default;
             var settings = Object(root, string.Empty,
                 "tiers", "defaultTier", "premiumOnlyRecipients", "inMailCost", "maxUnansweredColdMessages",
-                "maxUnansweredInMails", "credits", "invitations", "messages", "safety", "period", "explain");
+                "maxUnansweredInMails", "credits", "invitations", "messages", "safety", "hints", "period", "explain");
             if (settings is null)
             {
                 return null;
@@ -204,6 +213,24 @@ public static class PolicyFile
                     ReportWindowDays = Int(safety, "reportWindowDays", "safety.", 1, MaxDays, defaults.ReportWindowDays),
                     RestrictionDays = Int(safety, "restrictionDays", "safety.", 1, MaxDays, defaults.RestrictionDays),
                     WrongEmailAttemptsPerDay = Int(safety, "wrongEmailAttemptsPerDay", "safety.", 0, MaxCount, defaults.WrongEmailAttemptsPerDay),
+                };
+            }
+
+            if (Section(settings, "hints", "base", "premiumBadge", "anonymousProfile", "engagement", "manyConnections", "manyConnectionsAt", "openToWork") is { } hints)
+            {
+                var d = defaults.Hints;
+                policy = policy with
+                {
+                    Hints = new HintWeights
+                    {
+                        Base = Int(hints, "base", "hints.", 0, 100, d.Base),
+                        PremiumBadge = Int(hints, "premiumBadge", "hints.", -100, 100, d.PremiumBadge),
+                        AnonymousProfile = Int(hints, "anonymousProfile", "hints.", -100, 100, d.AnonymousProfile),
+                        Engagement = Int(hints, "engagement", "hints.", -100, 100, d.Engagement),
+                        ManyConnections = Int(hints, "manyConnections", "hints.", -100, 100, d.ManyConnections),
+                        ManyConnectionsAt = Int(hints, "manyConnectionsAt", "hints.", 1, MaxCount, d.ManyConnectionsAt),
+                        OpenToWork = Int(hints, "openToWork", "hints.", -100, 100, d.OpenToWork),
+                    },
                 };
             }
 

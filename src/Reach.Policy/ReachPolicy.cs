@@ -79,6 +79,9 @@ public sealed record ReachPolicy
     /// <summary>How much a locked decision tells the sender.</summary>
     public ExplainMode Explain { get; init; } = ExplainMode.Detailed;
 
+    /// <summary>The weights of the receptiveness hint (SPEC §4).</summary>
+    public HintWeights Hints { get; init; } = HintWeights.Default;
+
     /// <summary>The tier a new member starts in.</summary>
     public Tier DefaultTier => Tier(DefaultTierId);
 
