@@ -77,6 +77,7 @@ public static class ReachServices
         services.AddScoped<BookmarkService>();
         services.AddScoped<Reachability>();
         services.AddScoped<Posts.PostService>();
+        services.AddScoped<Hints>();
         return services;
     }
 

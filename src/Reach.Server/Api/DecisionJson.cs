@@ -20,8 +20,16 @@ public sealed record DecisionJson(
     IReadOnlyList<string> Reasons,
     IReadOnlyList<RemedyJson> Remedies,
     DateTimeOffset? ResetsAt,
-    DateTimeOffset? RestrictedUntil)
+    DateTimeOffset? RestrictedUntil,
+    IReadOnlyList<string>? Tips = null)
 {
+    /// <summary>The pre-flight's view: the decision and the outreach tips (SPEC §6).</summary>
+    public static DecisionJson From(Messaging.PreflightResult preflight, ReachPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(preflight);
+        return From(preflight.Decision, policy) with { Tips = [.. preflight.Tips.Select(tip => tip.Code())] };
+    }
+
     /// <summary>The sender's view: the explain mode of the policy applies, the trace never appears.</summary>
     public static DecisionJson From(Decision decision, ReachPolicy policy)
     {
@@ -53,6 +61,18 @@ public sealed record DecisionJson(
 }
 
 /// <summary>A decision's trace for operators: each rule and its outcome.</summary>
+/// <summary>A receptiveness hint on the wire: the score and each signal behind it.</summary>
+public sealed record HintsJson(int Score, IReadOnlyList<HintSignalJson> Signals)
+{
+    public static HintsJson From(Receptiveness hint)
+    {
+        ArgumentNullException.ThrowIfNull(hint);
+        return new(hint.Score, [.. hint.Signals.Select(s => new HintSignalJson(s.Code, s.Present, s.Points))]);
+    }
+}
+
+public sealed record HintSignalJson(string Code, bool Present, int Points);
+
 public sealed record TraceJson(DecisionJson Decision, IReadOnlyDictionary<string, string> Rules)
 {
     public static TraceJson From(Decision decision, ReachPolicy policy)

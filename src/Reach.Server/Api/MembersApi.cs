@@ -22,7 +22,7 @@ public sealed record MemberJson(
     }
 }
 
-public sealed record ProfileJson(MemberJson Member, DecisionJson? Decision);
+public sealed record ProfileJson(MemberJson Member, HintsJson Hints, DecisionJson? Decision);
 
 public sealed record SettingsJson(string WhoCanMessage, bool AcceptInMail, bool OpenProfile)
 {
@@ -43,7 +43,7 @@ public static class MembersApi
         var members = app.MapGroup("/api/members").WithTags("Members").RequireAuthorization();
 
         members.MapGet("/{handle}", async Task<Results<Ok<ProfileJson>, ProblemHttpResult>> (
-            string handle, ClaimsPrincipal user, ReachDb db, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
+            string handle, ClaimsPrincipal user, ReachDb db, MessagingService messaging, Hints hints, ReachPolicy policy, CancellationToken cancel) =>
         {
             var me = user.MemberId();
             var member = await db.FindByHandleAsync(handle, cancel);
@@ -52,15 +52,16 @@ public static class MembersApi
                 return Problems.For(Failure.NotFound("Member"), policy);
             }
 
+            var hint = HintsJson.From(await hints.ForAsync(member, cancel));
             if (member.Id == me)
             {
-                return TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), null));
+                return TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), hint, null));
             }
 
             var preflight = await messaging.PreflightAsync(me, handle, inMail: false, recipientEmail: null, cancel);
             return preflight.Failure is { } failure
                 ? Problems.For(failure, policy)
-                : TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), DecisionJson.From(preflight.Value!.Decision, policy)));
+                : TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), hint, DecisionJson.From(preflight.Value!, policy)));
         });
 
         var me = app.MapGroup("/api/me").WithTags("Me").RequireAuthorization();

@@ -21,21 +21,21 @@ public static class MessagesApi
     {
         app.MapGet("/api/reach/{handle}", async Task<Results<Ok<DecisionJson>, ProblemHttpResult>> (
             string handle, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, ReachMetrics metrics,
-            [FromQuery] string? inMail, [FromQuery] string? recipientEmail, CancellationToken cancel) =>
+            [FromQuery] string? inMail, [FromQuery] string? recipientEmail, [FromQuery] string? body, CancellationToken cancel) =>
         {
             if (inMail is not (null or "true" or "false"))
             {
                 return Problems.Invalid("inMail", "inMail must be true or false.", policy);
             }
 
-            var outcome = await messaging.PreflightAsync(user.MemberId(), handle, inMail == "true", recipientEmail, cancel);
+            var outcome = await messaging.PreflightAsync(user.MemberId(), handle, inMail == "true", recipientEmail, cancel, draft: body);
             if (outcome.Failure is { } failure)
             {
                 return Problems.For(failure, policy);
             }
 
             metrics.Decided(outcome.Value!.Decision, "preflight");
-            return TypedResults.Ok(DecisionJson.From(outcome.Value.Decision, policy));
+            return TypedResults.Ok(DecisionJson.From(outcome.Value, policy));
         }).WithTags("Messages").RequireAuthorization();
 
         var messages = app.MapGroup("/api/messages").WithTags("Messages").RequireAuthorization();

@@ -32,6 +32,28 @@ public static class LockWords
         };
     }
 
+    /// <summary>An outreach tip (SPEC §6) in plain words.</summary>
+    public static string Tip(string code, string name) => code switch
+    {
+        "not_personal" => $"Say something of {name}'s own: their name, their company, their work.",
+        "no_reason_first" => "Say in your first sentence why you are writing.",
+        "too_long" => "This is long for a first message; a few lines are read more often.",
+        "follow_up_too_soon" => $"Your last message to {name} is less than three days old; give it time.",
+        "connect_first" => $"An invitation to connect first may work better.",
+        _ => code,
+    };
+
+    /// <summary>A receptiveness signal (SPEC §4) in plain words.</summary>
+    public static string Signal(string code) => code switch
+    {
+        "premium_badge" => "Premium badge",
+        "anonymous_profile" => "No photo and no headline",
+        "engagement" => "Answers comments on their posts",
+        "many_connections" => "500+ connections",
+        "open_to_work" => "Open to work",
+        _ => code,
+    };
+
     /// <summary>How an allowed message travels, in a few words for the Message button.</summary>
     public static string Channel(string? channel, int cost) => channel switch
     {

@@ -15,7 +15,7 @@ public sealed record SendRequest(string? ToHandle, string? Body, string? Subject
 
 public sealed record SendResult(long MessageId, long ConversationId, string Channel, int CreditsCharged);
 
-public sealed record PreflightResult(Member Recipient, Decision Decision);
+public sealed record PreflightResult(Member Recipient, Decision Decision, IReadOnlyList<Tip> Tips);
 
 /// <summary>
 /// Pre-flight and sending (SPEC §2–§3). A send decides and delivers in one transaction: the sender's row lock
@@ -32,8 +32,13 @@ public sealed class MessagingService(
     private long? _creditsReturnedTo;
 
     /// <summary>"Can I message R?" — the decision of a send, without sending.</summary>
-    public async Task<Outcome<PreflightResult>> PreflightAsync(long senderId, string handle, bool inMail, string? recipientEmail, CancellationToken cancel)
+    public async Task<Outcome<PreflightResult>> PreflightAsync(long senderId, string handle, bool inMail, string? recipientEmail, CancellationToken cancel, string? draft = null)
     {
+        if (draft is not null && TextRules.Check("body", draft, policy.MessageBodyMaxLength) is { } invalidDraft)
+        {
+            return invalidDraft;
+        }
+
         if (recipientEmail is not null && recipientEmail.Length > 0 && !MemberRules.IsValidEmail(recipientEmail.Trim()))
         {
             return Failure.Invalid("recipientEmail", "recipientEmail must be an email address.");
@@ -70,7 +75,32 @@ public sealed class MessagingService(
             await CountWrongEmailAsync(senderId, now, cancel);
         }
 
-        return new PreflightResult(recipient, MessageRules.Decide(policy, decisionFacts));
+        var decision = MessageRules.Decide(policy, decisionFacts);
+        return new PreflightResult(recipient, decision, await AdviseAsync(sender, recipient, decisionFacts, decision, draft, cancel));
+    }
+
+    // Tips for a first message (SPEC §6); none when the recipient is unavailable, so advice cannot reveal a block.
+    private async Task<IReadOnlyList<Tip>> AdviseAsync(Member sender, Member recipient, DecisionFacts decisionFacts, Decision decision, string? draft, CancellationToken cancel)
+    {
+        if (decision.Reasons.Contains(Reason.Unavailable) || decision.Error != DecisionError.None)
+        {
+            return [];
+        }
+
+        DateTimeOffset? lastUnanswered = null;
+        if (decisionFacts.UnansweredColdMessages + decisionFacts.UnansweredInMails > 0)
+        {
+            lastUnanswered = await db.Messages.AsNoTracking()
+                .Where(m => m.SenderId == sender.Id && m.RecipientId == recipient.Id)
+                .OrderByDescending(m => m.Id)
+                .Select(m => (DateTimeOffset?)m.SentAt)
+                .FirstOrDefaultAsync(cancel);
+        }
+
+        return OutreachAdvice.For(new AdviceFacts(
+            draft, recipient.DisplayName, recipient.Company, recipient.Headline, decisionFacts.Connected, decisionFacts.OpenConversation,
+            lastUnanswered, decisionFacts.Now,
+            InvitationPossible: !decisionFacts.Connected && decisionFacts.PendingInvitationSentAt is null && decisionFacts.InvitationsLeft > 0));
     }
 
     /// <summary>Sends a message, at most once per <paramref name="idempotencyKey"/>.</summary>

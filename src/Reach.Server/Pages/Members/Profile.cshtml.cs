@@ -12,7 +12,7 @@ using Reach.Server.Api;
 namespace Reach.Server.Pages.Members;
 
 /// <summary>A member's profile with the Message button, open or locked, and every way to unlock it (SPEC §2.3, §4).</summary>
-public sealed class ProfileModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, Reach.Posts.PostService posts, ReachPolicy policy) : MemberPage
+public sealed class ProfileModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, Reach.Posts.PostService posts, Hints hints, ReachPolicy policy) : MemberPage
 {
     public Member? Member { get; private set; }
 
@@ -25,6 +25,8 @@ public sealed class ProfileModel(ReachDb db, MessagingService messaging, Bookmar
     public bool IBlocked { get; private set; }
 
     public IReadOnlyList<Reach.Posts.PostView> Posts { get; private set; } = [];
+
+    public HintsJson? Hints { get; private set; }
 
     public ReachPolicy Policy => policy;
 
@@ -51,6 +53,7 @@ public sealed class ProfileModel(ReachDb db, MessagingService messaging, Bookmar
         }
 
         Posts = await posts.ListAsync(Me, Member.Id, cancel);
+        Hints = HintsJson.From(await hints.ForAsync(Member, cancel));
         return Page();
     }
 

@@ -93,6 +93,13 @@ public sealed class ComposeModel(ReachDb db, MessagingService messaging, Bookmar
         return Page();
     }
 
+    /// <summary>Re-reads the decision with the draft, for the tips; sends nothing.</summary>
+    public async Task<IActionResult> OnPostCheckAsync(CancellationToken cancel)
+    {
+        var found = await PreflightAsync(cancel);
+        return found ?? Page();
+    }
+
     // Reads the recipient and (unless a send just decided) the decision for the form; a result when the page cannot
     // be shown.
     private async Task<IActionResult?> PreflightAsync(CancellationToken cancel, bool decide = true)
@@ -114,13 +121,14 @@ public sealed class ComposeModel(ReachDb db, MessagingService messaging, Bookmar
             return null;
         }
 
-        var preflight = await messaging.PreflightAsync(Me, Recipient.Handle, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), cancel);
+        var draft = Body is { Length: > 0 and <= 8000 } ? Body : null;
+        var preflight = await messaging.PreflightAsync(Me, Recipient.Handle, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), cancel, draft);
         if (preflight.Failure is { } failure)
         {
             return BackTo("/m/" + Recipient.Handle, failure.Detail);
         }
 
-        Decision = DecisionJson.From(preflight.Value!.Decision, policy);
+        Decision = DecisionJson.From(preflight.Value!, policy);
         var me = Me;
         Balance = await db.Members.AsNoTracking().Where(m => m.Id == me).Select(m => m.CreditBalance).FirstAsync(cancel);
         return null;
