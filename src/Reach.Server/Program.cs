@@ -99,6 +99,7 @@ app.MapAdmin();
 app.MapNotifications();
 app.MapBookmarks();
 app.MapPosts();
+app.MapSearch();
 app.MapRazorPages();
 
 await app.RunAsync();

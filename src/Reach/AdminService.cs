@@ -20,7 +20,7 @@ public sealed record DecisionExplanation(Member Sender, Member Recipient, Decisi
 public sealed record LockedCount(string Day, string Reason, int Count);
 
 /// <summary>The operator's actions (SPEC §10): tier, status, credits, decision traces and counts.</summary>
-public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts, Bookmarks.Reachability reachability)
+public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts, Bookmarks.Reachability reachability, Hints hints)
 {
     public async Task<Outcome<Member>> SetTierAsync(string handle, TierRequest request, CancellationToken cancel)
     {
@@ -56,6 +56,7 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             return locked;
         }, cancel);
         await RecheckBothWaysAsync(member.Id, cancel);
+        await hints.RefreshAsync(member.Id, cancel);
         return changed;
     }
 

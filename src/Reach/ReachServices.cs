@@ -78,6 +78,7 @@ public static class ReachServices
         services.AddScoped<Reachability>();
         services.AddScoped<Posts.PostService>();
         services.AddScoped<Hints>();
+        services.AddScoped<Search.SearchService>();
         return services;
     }
 

@@ -1,27 +1,43 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Reach.Data;
-using Reach.Members;
 using Reach.Policy;
+using Reach.Search;
 using Reach.Server.Api;
 
 namespace Reach.Server.Pages;
 
-/// <summary>The landing page, or for a member the people directory (blocks hide members both ways).</summary>
-public sealed class IndexModel(ReachDb db, ReachPolicy policy) : PageModel
+/// <summary>The landing page, or for a member the people search (SPEC §4).</summary>
+public sealed class IndexModel(SearchService search, ReachPolicy policy) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
 
+    [BindProperty(SupportsGet = true)]
+    public string? OpenToWork { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? MinConnections { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Premium { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Reachable { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Sort { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public string? PageNumber { get; set; }
+
     public bool SignedIn { get; private set; }
 
-    public IReadOnlyList<Member> People { get; private set; } = [];
+    public IReadOnlyList<SearchHit> Hits { get; private set; } = [];
+
+    public int? NextPage { get; private set; }
 
     public ReachPolicy Policy => policy;
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1304", Justification = "ToLower inside the query is SQL lower().")]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1311", Justification = "ToLower inside the query is SQL lower().")]
     public async Task OnGetAsync(CancellationToken cancel)
     {
         SignedIn = User.Identity?.IsAuthenticated == true;
@@ -30,20 +46,32 @@ public sealed class IndexModel(ReachDb db, ReachPolicy policy) : PageModel
             return;
         }
 
-        var me = User.MemberId();
-        var query = db.Members.AsNoTracking().Where(m => m.Id != me && m.Status != AccountStatus.Deactivated)
-            .Where(m => !db.Blocks.Any(b => (b.BlockerId == me && b.BlockedId == m.Id) || (b.BlockerId == m.Id && b.BlockedId == me)));
-        var q = Q?.Trim();
-        if (!string.IsNullOrEmpty(q) && q.Length <= 100)
+        var query = SearchApi.Parse(Q, OpenToWork, MinConnections, Premium, Reachable, Sort, PageNumber);
+        if (query is null)
         {
-            var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).ToLowerInvariant() + "%";
-            query = query.Where(m =>
-                EF.Functions.Like(m.DisplayName.ToLower(), pattern, "\\")
-                || EF.Functions.Like(m.Handle, pattern, "\\")
-                || (m.Headline != null && EF.Functions.Like(m.Headline.ToLower(), pattern, "\\"))
-                || (m.Company != null && EF.Functions.Like(m.Company.ToLower(), pattern, "\\")));
+            ModelState.AddModelError(string.Empty, "A filter has a value that is not of its kind.");
+            return;
         }
 
-        People = await query.OrderBy(m => m.DisplayName).Take(60).ToListAsync(cancel);
+        var outcome = await search.SearchAsync(User.MemberId(), query, cancel);
+        if (outcome.Failure is { } failure)
+        {
+            ModelState.AddModelError(string.Empty, failure.Detail);
+            return;
+        }
+
+        Hits = outcome.Value!.Hits;
+        NextPage = outcome.Value.NextPage;
     }
+
+    public string PageLink(int page) => QueryString.Create(new Dictionary<string, string?>
+    {
+        ["q"] = Q,
+        ["openToWork"] = OpenToWork,
+        ["minConnections"] = MinConnections,
+        ["premium"] = Premium,
+        ["reachable"] = Reachable,
+        ["sort"] = Sort,
+        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }).ToUriComponent();
 }

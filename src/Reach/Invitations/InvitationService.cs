@@ -16,7 +16,7 @@ public sealed record InvitationView(long Id, string FromHandle, string ToHandle,
 /// Connection requests (SPEC §2.4). The sender's row lock serializes the weekly count; the pending pair's primary key
 /// makes a second pending invitation in either direction impossible, and a crossing one is accepted instead.
 /// </summary>
-public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvider clock, SafetyService safety, Bookmarks.Reachability reachability)
+public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvider clock, SafetyService safety, Bookmarks.Reachability reachability, Hints hints)
 {
     public async Task<Outcome<InvitationView>> InviteAsync(long senderId, InvitationRequest request, CancellationToken cancel)
     {
@@ -90,7 +90,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
         }, cancel);
         if (invited.Value is { State: "accepted" })
         {
-            await reachability.RecheckPairAsync(senderId, recipient.Id, cancel);
+            await ConnectedAsync(senderId, recipient.Id, cancel);
         }
 
         return invited;
@@ -116,7 +116,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
         if (accepted.Value is { } view)
         {
             var ids = await db.Members.Where(m => m.Handle == view.FromHandle || m.Handle == view.ToHandle).Select(m => m.Id).ToListAsync(cancel);
-            await reachability.RecheckPairAsync(ids[0], ids[^1], cancel);
+            await ConnectedAsync(ids[0], ids[^1], cancel);
         }
 
         return accepted;
@@ -198,12 +198,22 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
         {
             db.Connections.Add(new Connection { MemberId = invitation.FromId, OtherId = invitation.ToId, Since = now });
             db.Connections.Add(new Connection { MemberId = invitation.ToId, OtherId = invitation.FromId, Since = now });
+            await db.Members.Where(m => m.Id == invitation.FromId || m.Id == invitation.ToId)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.ConnectionCount, m => m.ConnectionCount + 1), cancel);
         }
 
         var accepter = await db.Members.Where(m => m.Id == invitation.ToId).Select(m => new { m.DisplayName, m.Handle }).FirstAsync(cancel);
         db.Notify(invitation.FromId, NotificationKinds.InvitationAccepted, now, $"{accepter.DisplayName} accepted your invitation.", invitation.ToId, "/m/" + accepter.Handle);
 
         await db.SaveChangesAsync(cancel);
+    }
+
+    // After a connection is committed: what it unlocks, and the two members' scores.
+    private async Task ConnectedAsync(long first, long second, CancellationToken cancel)
+    {
+        await reachability.RecheckPairAsync(first, second, cancel);
+        await hints.RefreshAsync(first, cancel);
+        await hints.RefreshAsync(second, cancel);
     }
 
     private async Task<InvitationView> ViewAsync(Invitation invitation, CancellationToken cancel)

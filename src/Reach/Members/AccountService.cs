@@ -12,7 +12,7 @@ public sealed record ProfilePatch(string? DisplayName, string? Headline, string?
 public sealed record SettingsRequest(string? WhoCanMessage, bool? AcceptInMail, bool? OpenProfile);
 
 /// <summary>Sign-up, profile, settings and address book (SPEC §1, §2, §8). Passwords are ASP.NET Core Identity's.</summary>
-public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachPolicy policy, TimeProvider clock, Bookmarks.Reachability reachability)
+public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachPolicy policy, TimeProvider clock, Bookmarks.Reachability reachability, Hints hints)
 {
     public async Task<Outcome<Member>> RegisterAsync(RegisterRequest request, CancellationToken cancel)
     {
@@ -67,6 +67,8 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
             TierId = policy.DefaultTier.Id,
             CreatedAt = now,
         };
+        member.RefreshSearchText();
+        member.Receptiveness = Receptiveness.Of(policy, hints.Facts(member, connections: 0, engagement: null)).Score;
 
         IdentityResult created;
         try
@@ -143,7 +145,9 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
             member.OpenToWork = openToWork;
         }
 
+        member.RefreshSearchText();
         await db.SaveChangesAsync(cancel);
+        await hints.RefreshAsync(memberId, cancel);
         return member;
     }
 

@@ -5,7 +5,7 @@ using Reach.Policy;
 namespace Reach.Members;
 
 /// <summary>A member's connections.</summary>
-public sealed class ConnectionService(ReachDb db, Bookmarks.Reachability reachability)
+public sealed class ConnectionService(ReachDb db, Bookmarks.Reachability reachability, Hints hints)
 {
     public async Task<IReadOnlyList<(Member Member, DateTimeOffset Since)>> ListAsync(long memberId, CancellationToken cancel)
     {
@@ -26,15 +26,27 @@ public sealed class ConnectionService(ReachDb db, Bookmarks.Reachability reachab
             return Failure.NotFound("Member");
         }
 
-        var removed = await db.Connections
-            .Where(c => (c.MemberId == memberId && c.OtherId == other.Id) || (c.MemberId == other.Id && c.OtherId == memberId))
-            .ExecuteDeleteAsync(cancel);
+        var removed = await db.InTransactionAsync(async c =>
+        {
+            var rows = await db.Connections
+                .Where(x => (x.MemberId == memberId && x.OtherId == other.Id) || (x.MemberId == other.Id && x.OtherId == memberId))
+                .ExecuteDeleteAsync(c);
+            if (rows > 0)
+            {
+                await db.Members.Where(m => m.Id == memberId || m.Id == other.Id)
+                    .ExecuteUpdateAsync(set => set.SetProperty(m => m.ConnectionCount, m => m.ConnectionCount - 1), c);
+            }
+
+            return rows;
+        }, cancel);
         if (removed == 0)
         {
             return Failure.NotFound("Connection");
         }
 
         await reachability.RecheckPairAsync(memberId, other.Id, cancel);
+        await hints.RefreshAsync(memberId, cancel);
+        await hints.RefreshAsync(other.Id, cancel);
         return true;
     }
 }

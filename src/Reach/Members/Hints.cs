@@ -1,19 +1,49 @@
 using Microsoft.EntityFrameworkCore;
 using Reach.Data;
 using Reach.Policy;
-using Reach.Posts;
 
 namespace Reach.Members;
 
 /// <summary>Reads a member's public signals and scores their receptiveness (SPEC §4) with the policy's weights.</summary>
-public sealed class Hints(ReachDb db, ReachPolicy policy, PostService posts)
+public sealed class Hints(ReachDb db, ReachPolicy policy, TimeProvider clock)
 {
+    /// <summary>The window of the engagement signal (SPEC §4).</summary>
+    public static readonly TimeSpan EngagementWindow = TimeSpan.FromDays(90);
+
     public async Task<Receptiveness> ForAsync(Member member, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(member);
-        var connections = await db.Connections.CountAsync(c => c.MemberId == member.Id, cancel);
-        var engagement = await posts.EngagementAsync(member.Id, cancel);
-        return Receptiveness.Of(policy, Facts(member, connections, engagement));
+        var engagement = await EngagementAsync(member.Id, cancel);
+        return Receptiveness.Of(policy, Facts(member, member.ConnectionCount, engagement));
+    }
+
+    /// <summary>Stores the member's current score, which search sorts and filters on.</summary>
+    public async Task RefreshAsync(long memberId, CancellationToken cancel)
+    {
+        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == memberId, cancel);
+        if (member is not null)
+        {
+            var score = (await ForAsync(member, cancel)).Score;
+            await db.Members.Where(m => m.Id == memberId && m.Receptiveness != score).ExecuteUpdateAsync(set => set.SetProperty(m => m.Receptiveness, score), cancel);
+        }
+    }
+
+    /// <summary>
+    /// The engagement signal: of the comments others wrote on the member's own posts in the last 90 days, the share the
+    /// member answered; null when nobody commented.
+    /// </summary>
+    public async Task<double?> EngagementAsync(long memberId, CancellationToken cancel)
+    {
+        var since = clock.GetUtcNow() - EngagementWindow;
+        var received = db.Comments.Where(c => c.AuthorId != memberId && c.CreatedAt >= since && db.Posts.Any(p => p.Id == c.PostId && p.AuthorId == memberId));
+        var total = await received.CountAsync(cancel);
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var answered = await received.CountAsync(c => db.Comments.Any(a => a.ReplyToId == c.Id && a.AuthorId == memberId), cancel);
+        return (double)answered / total;
     }
 
     public ReceptivenessFacts Facts(Member member, int connections, double? engagement)

@@ -45,6 +45,20 @@ public sealed class Member : IdentityUser<long>
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>How many connections the member has, kept with every connection made or removed (search filters on it).</summary>
+    public int ConnectionCount { get; set; }
+
+    /// <summary>The receptiveness score of SPEC §4, kept current by <see cref="Hints.RefreshAsync"/> (search sorts on it).</summary>
+    public int Receptiveness { get; set; }
+
+    /// <summary>Name, handle, headline and company in lower case: what search matches.</summary>
+    public string SearchText { get; set; } = string.Empty;
+
+    /// <summary>Sets <see cref="SearchText"/> from the profile.</summary>
+    public void RefreshSearchText() =>
+        SearchText = string.Join(' ', new[] { DisplayName, Handle, Headline, Company }.Where(part => !string.IsNullOrEmpty(part)))
+            .ToLowerInvariant();
+
     /// <summary>The member's messaging settings as the rules read them.</summary>
     public MessagingSettings Settings => new(WhoCanMessage, AcceptInMail, OpenProfile);
 }

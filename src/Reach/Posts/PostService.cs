@@ -19,14 +19,11 @@ public sealed record ShareRequest(string? Comment);
 /// Posts, comments, shares and the <c>@handle</c> mentions in them (SPEC §5). A member never sees, comments on or
 /// shares the posts of a member they blocked or who blocked them: to them such a post does not exist.
 /// </summary>
-public sealed partial class PostService(ReachDb db, TimeProvider clock)
+public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hints)
 {
     public const int BodyMaxLength = 3000;
 
     public const int PageSize = 50;
-
-    /// <summary>The window of the engagement signal (SPEC §4).</summary>
-    public static readonly TimeSpan EngagementWindow = TimeSpan.FromDays(90);
 
     public async Task<Outcome<PostView>> CreateAsync(long authorId, string? body, CancellationToken cancel)
     {
@@ -70,7 +67,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock)
             return invalid;
         }
 
-        if (await VisibleAsync(memberId, postId, cancel) is null)
+        if (await VisibleAsync(memberId, postId, cancel) is not { } post)
         {
             return Failure.NotFound("Post");
         }
@@ -85,6 +82,9 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock)
         db.Comments.Add(comment);
         await db.SaveChangesAsync(cancel);
         await NotifyMentionsAsync(memberId, comment.Body, "a comment", PostLink(postId), now, cancel);
+        // A comment on a post, and its author's answer, move the author's engagement signal.
+        await hints.RefreshAsync(post.AuthorId, cancel);
+
         var author = await db.Members.AsNoTracking().FirstAsync(m => m.Id == memberId, cancel);
         return new CommentView(comment.Id, author, comment.Body, comment.ReplyToId, comment.CreatedAt);
     }
@@ -139,24 +139,6 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock)
         }
 
         return posts;
-    }
-
-    /// <summary>
-    /// The engagement signal of SPEC §4: of the comments others wrote on the member's own posts in the last 90 days,
-    /// the share the member answered; null when nobody commented.
-    /// </summary>
-    public async Task<double?> EngagementAsync(long memberId, CancellationToken cancel)
-    {
-        var since = clock.GetUtcNow() - EngagementWindow;
-        var received = db.Comments.Where(c => c.AuthorId != memberId && c.CreatedAt >= since && db.Posts.Any(p => p.Id == c.PostId && p.AuthorId == memberId));
-        var total = await received.CountAsync(cancel);
-        if (total == 0)
-        {
-            return null;
-        }
-
-        var answered = await received.CountAsync(c => db.Comments.Any(a => a.ReplyToId == c.Id && a.AuthorId == memberId), cancel);
-        return (double)answered / total;
     }
 
     /// <summary>The handles mentioned in a text, lower case, each once.</summary>

@@ -17,6 +17,10 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         builder.Property(member => member.PhotoUrl).HasMaxLength(MemberRules.PhotoUrlMaxLength);
         builder.Property(member => member.TierId).HasMaxLength(40);
         builder.Property(member => member.CreditsGrantedFor).HasMaxLength(7);
+        builder.Property(member => member.SearchText).HasMaxLength(700);
+
+        // Search: the receptive sort walks this index; the filters narrow it.
+        builder.HasIndex(member => new { member.Receptiveness, member.Id });
     }
 }
 

@@ -353,6 +353,9 @@ namespace Reach.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("text");
 
+                    b.Property<int>("ConnectionCount")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -420,8 +423,16 @@ namespace Reach.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<int>("Receptiveness")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("RestrictedUntil")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(700)
+                        .HasColumnType("character varying(700)");
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
@@ -462,6 +473,8 @@ namespace Reach.Data.Migrations.Postgres
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("Receptiveness", "Id");
 
                     b.ToTable("Members", null, t =>
                         {

@@ -5,11 +5,33 @@
 namespace Reach.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class NotificationsBookmarksPosts : Migration
+    public partial class ReachingPeople : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "ConnectionCount",
+                table: "Members",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Receptiveness",
+                table: "Members",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SearchText",
+                table: "Members",
+                type: "TEXT",
+                maxLength: 700,
+                nullable: false,
+                defaultValue: "");
+
             migrationBuilder.AddColumn<bool>(
                 name: "ExpiryWarned",
                 table: "CreditLots",
@@ -138,6 +160,11 @@ namespace Reach.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Members_Receptiveness_Id",
+                table: "Members",
+                columns: new[] { "Receptiveness", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Bookmarks_TargetId",
                 table: "Bookmarks",
                 column: "TargetId");
@@ -197,6 +224,22 @@ namespace Reach.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Posts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Members_Receptiveness_Id",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "ConnectionCount",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "Receptiveness",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "SearchText",
+                table: "Members");
 
             migrationBuilder.DropColumn(
                 name: "ExpiryWarned",

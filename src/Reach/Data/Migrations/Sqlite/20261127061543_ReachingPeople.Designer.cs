@@ -10,8 +10,8 @@ using Reach.Data;
 namespace Reach.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteReachDb))]
-    [Migration("20261127054850_NotificationsBookmarksPosts")]
-    partial class NotificationsBookmarksPosts
+    [Migration("20261127061543_ReachingPeople")]
+    partial class ReachingPeople
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -340,6 +340,9 @@ namespace Reach.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ConnectionCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -407,8 +410,16 @@ namespace Reach.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Receptiveness")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RestrictedUntil")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(700)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
@@ -449,6 +460,8 @@ namespace Reach.Data.Migrations.Sqlite
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("Receptiveness", "Id");
 
                     b.ToTable("Members", null, t =>
                         {

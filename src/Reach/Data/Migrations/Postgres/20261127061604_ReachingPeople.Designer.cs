@@ -12,8 +12,8 @@ using Reach.Data;
 namespace Reach.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresReachDb))]
-    [Migration("20261127054909_NotificationsBookmarksPosts")]
-    partial class NotificationsBookmarksPosts
+    [Migration("20261127061604_ReachingPeople")]
+    partial class ReachingPeople
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -356,6 +356,9 @@ namespace Reach.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("text");
 
+                    b.Property<int>("ConnectionCount")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -423,8 +426,16 @@ namespace Reach.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<int>("Receptiveness")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("RestrictedUntil")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(700)
+                        .HasColumnType("character varying(700)");
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
@@ -465,6 +476,8 @@ namespace Reach.Data.Migrations.Postgres
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("Receptiveness", "Id");
 
                     b.ToTable("Members", null, t =>
                         {

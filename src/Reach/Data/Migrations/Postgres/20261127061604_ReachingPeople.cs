@@ -7,11 +7,33 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Reach.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class NotificationsBookmarksPosts : Migration
+    public partial class ReachingPeople : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "ConnectionCount",
+                table: "Members",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Receptiveness",
+                table: "Members",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SearchText",
+                table: "Members",
+                type: "character varying(700)",
+                maxLength: 700,
+                nullable: false,
+                defaultValue: "");
+
             migrationBuilder.AddColumn<bool>(
                 name: "ExpiryWarned",
                 table: "CreditLots",
@@ -140,6 +162,11 @@ namespace Reach.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Members_Receptiveness_Id",
+                table: "Members",
+                columns: new[] { "Receptiveness", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Bookmarks_TargetId",
                 table: "Bookmarks",
                 column: "TargetId");
@@ -199,6 +226,22 @@ namespace Reach.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Posts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Members_Receptiveness_Id",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "ConnectionCount",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "Receptiveness",
+                table: "Members");
+
+            migrationBuilder.DropColumn(
+                name: "SearchText",
+                table: "Members");
 
             migrationBuilder.DropColumn(
                 name: "ExpiryWarned",
