@@ -27,7 +27,7 @@ public sealed class IndexModel(SearchService search, ReachPolicy policy) : PageM
     [BindProperty(SupportsGet = true)]
     public string? Sort { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public string? PageNumber { get; set; }
 
     public bool SignedIn { get; private set; }
@@ -72,6 +72,6 @@ public sealed class IndexModel(SearchService search, ReachPolicy policy) : PageM
         ["premium"] = Premium,
         ["reachable"] = Reachable,
         ["sort"] = Sort,
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }).ToUriComponent();
 }
