@@ -54,6 +54,41 @@ public sealed class ReachingPeopleJourneyTests(Browser browser, WebHost host) : 
     }
 
     [Fact]
+    public async Task APostIsCommentedAnsweredAndShared()
+    {
+        var author = await host.SignUpAsync("Nina Author");
+        var reader = await host.SignUpAsync("Rex Reader");
+        var authorPage = await host.SignInAsync(browser.Chromium, author.Email);
+        await authorPage.GotoAsync("/posts/new");
+        await authorPage.GetByLabel("Post").FillAsync("We shipped the new search today.");
+        await authorPage.GetByRole(AriaRole.Button, new() { Name = "Post", Exact = true }).ClickAsync();
+
+        var page = await host.SignInAsync(browser.Chromium, reader.Email);
+        await page.GotoAsync($"/m/{author.Handle}");
+        await page.GetByTestId("post").GetByRole(AriaRole.Link, new() { Name = "0 comments" }).ClickAsync();
+        await page.GetByLabel("Comment", new() { Exact = true }).FillAsync("Congratulations, it is fast!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Comment", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("comment")).ToContainTextAsync("Congratulations");
+        var postUrl = page.Url;
+
+        await authorPage.GotoAsync(postUrl);
+        await authorPage.GetByLabel("Answer Rex Reader").FillAsync("Thank you, Rex!");
+        await authorPage.GetByRole(AriaRole.Button, new() { Name = "Answer" }).ClickAsync();
+        await Expect(authorPage.GetByTestId("comment").Last).ToContainTextAsync("Thank you, Rex!");
+
+        await page.GotoAsync(postUrl);
+        await page.GetByLabel("Share with a comment").FillAsync("Worth a look");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Share" }).ClickAsync();
+        await Expect(page.GetByTestId("post").First).ToContainTextAsync("Worth a look");
+        await Expect(page.GetByTestId("post").First).ToContainTextAsync("We shipped the new search today.");
+        await page.ShotAsync("posts");
+
+        // Nina answered every comment on her post: the engagement signal shows on her profile.
+        await page.GotoAsync($"/m/{author.Handle}");
+        await Expect(page.GetByTestId("hints").Locator("[data-signal='engagement']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task AMentionInAPostNotifiesAndABookmarkTellsWhenSomeoneOpens()
     {
         var rita = await host.SignUpAsync("Rita Quell", settings: new { whoCanMessage = "connections", acceptInMail = false });

@@ -23,6 +23,8 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
 
     public DbSet<Connection> Connections => Set<Connection>();
 
+    public DbSet<MemberWord> MemberWords => Set<MemberWord>();
+
     public DbSet<AddressBookEntry> AddressBook => Set<AddressBookEntry>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();

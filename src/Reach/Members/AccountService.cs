@@ -93,6 +93,7 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
             };
         }
 
+        await MemberWord.ReplaceAsync(db, member, cancel);
         // A default tier with InMail gets its first grant on first access, like every period's grant (CreditLedger.UpkeepAsync).
         return member;
     }
@@ -147,6 +148,7 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
 
         member.RefreshSearchText();
         await db.SaveChangesAsync(cancel);
+        await MemberWord.ReplaceAsync(db, member, cancel);
         await hints.RefreshAsync(memberId, cancel);
         return member;
     }

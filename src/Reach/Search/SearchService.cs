@@ -24,6 +24,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
     /// <summary>How many candidates "I can message now" decides at most for one page before it stops looking.</summary>
     public const int ReachableScanLimit = 400;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1309", Justification = "string.Compare in the query is SQL's comparison of the column.")]
     public async Task<Outcome<SearchPage>> SearchAsync(long viewerId, SearchQuery query, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -48,18 +49,22 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
         }
 
         var page = query.Page ?? 0;
-        var words = (query.Q ?? string.Empty).ToLowerInvariant()
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Take(5)
-            .Select(word => "%" + word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%")
-            .ToList();
+        var words = MemberWord.Split(query.Q ?? string.Empty).Take(5).ToList();
 
+        // The viewer's blocks, both ways, are few: read them first, rather than probe the blocks for every member.
+        var hidden = await db.Blocks
+            .Where(b => b.BlockerId == viewerId || b.BlockedId == viewerId)
+            .Select(b => b.BlockerId == viewerId ? b.BlockedId : b.BlockerId)
+            .ToListAsync(cancel);
+        hidden.Add(viewerId);
         var members = db.Members.AsNoTracking()
-            .Where(m => m.Id != viewerId && m.Status != AccountStatus.Deactivated)
-            .Where(m => !db.Blocks.Any(b => (b.BlockerId == viewerId && b.BlockedId == m.Id) || (b.BlockerId == m.Id && b.BlockedId == viewerId)));
+            .Where(m => m.Status != AccountStatus.Deactivated && !hidden.Contains(m.Id));
+        // Each word is a prefix of one of the member's words: a range on the (word, member) index.
         foreach (var word in words)
         {
-            members = members.Where(m => EF.Functions.Like(m.SearchText, word, "\\"));
+            var next = word[..^1] + (char)(word[^1] + 1);
+            var matching = db.MemberWords.Where(w => string.Compare(w.Word, word) >= 0 && string.Compare(w.Word, next) < 0).Select(w => w.MemberId);
+            members = members.Where(m => matching.Contains(m.Id));
         }
 
         if (query.OpenToWork == true)
@@ -78,11 +83,11 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
             members = premium ? members.Where(m => badged.Contains(m.TierId)) : members.Where(m => !badged.Contains(m.TierId));
         }
 
-        var first = words.Count > 0 ? words[0][1..^1] : null;
+        var first = words.Count > 0 ? words[0] : null;
         var ordered = query.Sort == "receptive" || first is null
             ? members.OrderByDescending(m => m.Receptiveness).ThenBy(m => m.Id)
             : members
-                .OrderBy(m => EF.Functions.Like(m.SearchText, first + "%", "\\") ? 0 : 1)
+                .OrderBy(m => m.SearchText.StartsWith(first) ? 0 : 1)
                 .ThenByDescending(m => m.Receptiveness)
                 .ThenBy(m => m.Id);
 

@@ -24,6 +24,17 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
     }
 }
 
+internal sealed class MemberWordConfiguration : IEntityTypeConfiguration<MemberWord>
+{
+    public void Configure(EntityTypeBuilder<MemberWord> builder)
+    {
+        builder.HasKey(w => new { w.Word, w.MemberId });
+        builder.HasIndex(w => w.MemberId);
+        builder.Property(w => w.Word).HasMaxLength(MemberWord.MaxLength);
+        builder.HasOne<Member>().WithMany().HasForeignKey(w => w.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connection>
 {
     public void Configure(EntityTypeBuilder<Connection> builder)

@@ -482,6 +482,22 @@ namespace Reach.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Reach.Members.MemberWord", b =>
+                {
+                    b.Property<string>("Word")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Word", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("MemberWords");
+                });
+
             modelBuilder.Entity("Reach.Messaging.Conversation", b =>
                 {
                     b.Property<long>("Id")
@@ -927,6 +943,15 @@ namespace Reach.Data.Migrations.Postgres
                     b.HasOne("Reach.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("OtherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Reach.Members.MemberWord", b =>
+                {
+                    b.HasOne("Reach.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -466,6 +466,22 @@ namespace Reach.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Reach.Members.MemberWord", b =>
+                {
+                    b.Property<string>("Word")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Word", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("MemberWords");
+                });
+
             modelBuilder.Entity("Reach.Messaging.Conversation", b =>
                 {
                     b.Property<long>("Id")
@@ -899,6 +915,15 @@ namespace Reach.Data.Migrations.Sqlite
                     b.HasOne("Reach.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("OtherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Reach.Members.MemberWord", b =>
+                {
+                    b.HasOne("Reach.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

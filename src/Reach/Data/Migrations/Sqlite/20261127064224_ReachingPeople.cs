@@ -1,10 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Reach.Data.Migrations.Postgres
+namespace Reach.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ReachingPeople : Migration
@@ -15,21 +13,21 @@ namespace Reach.Data.Migrations.Postgres
             migrationBuilder.AddColumn<int>(
                 name: "ConnectionCount",
                 table: "Members",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<int>(
                 name: "Receptiveness",
                 table: "Members",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "SearchText",
                 table: "Members",
-                type: "character varying(700)",
+                type: "TEXT",
                 maxLength: 700,
                 nullable: false,
                 defaultValue: "");
@@ -37,7 +35,7 @@ namespace Reach.Data.Migrations.Postgres
             migrationBuilder.AddColumn<bool>(
                 name: "ExpiryWarned",
                 table: "CreditLots",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
@@ -45,10 +43,10 @@ namespace Reach.Data.Migrations.Postgres
                 name: "Bookmarks",
                 columns: table => new
                 {
-                    MemberId = table.Column<long>(type: "bigint", nullable: false),
-                    TargetId = table.Column<long>(type: "bigint", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Reachable = table.Column<bool>(type: "boolean", nullable: false)
+                    MemberId = table.Column<long>(type: "INTEGER", nullable: false),
+                    TargetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reachable = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -68,18 +66,36 @@ namespace Reach.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "MemberWords",
+                columns: table => new
+                {
+                    Word = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    MemberId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MemberWords", x => new { x.Word, x.MemberId });
+                    table.ForeignKey(
+                        name: "FK_MemberWords_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Notifications",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    MemberId = table.Column<long>(type: "bigint", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Read = table.Column<bool>(type: "boolean", nullable: false),
-                    ActorId = table.Column<long>(type: "bigint", nullable: true),
-                    Text = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    Link = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MemberId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Read = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ActorId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Link = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -102,12 +118,12 @@ namespace Reach.Data.Migrations.Postgres
                 name: "Posts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    AuthorId = table.Column<long>(type: "bigint", nullable: false),
-                    Body = table.Column<string>(type: "character varying(12000)", maxLength: 12000, nullable: false),
-                    SharedPostId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AuthorId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 12000, nullable: false),
+                    SharedPostId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -130,13 +146,13 @@ namespace Reach.Data.Migrations.Postgres
                 name: "Comments",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PostId = table.Column<long>(type: "bigint", nullable: false),
-                    AuthorId = table.Column<long>(type: "bigint", nullable: false),
-                    Body = table.Column<string>(type: "character varying(12000)", maxLength: 12000, nullable: false),
-                    ReplyToId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PostId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AuthorId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 12000, nullable: false),
+                    ReplyToId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -187,6 +203,11 @@ namespace Reach.Data.Migrations.Postgres
                 column: "ReplyToId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_MemberWords_MemberId",
+                table: "MemberWords",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Notifications_ActorId",
                 table: "Notifications",
                 column: "ActorId");
@@ -220,6 +241,9 @@ namespace Reach.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Comments");
+
+            migrationBuilder.DropTable(
+                name: "MemberWords");
 
             migrationBuilder.DropTable(
                 name: "Notifications");
