@@ -44,6 +44,13 @@ public sealed class MemberWord
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(member);
         await db.MemberWords.Where(w => w.MemberId == member.Id).ExecuteDeleteAsync(cancel);
+
+        // Words added earlier by this unit of work are gone from the table; they must not stay tracked either.
+        foreach (var entry in db.ChangeTracker.Entries<MemberWord>().Where(e => e.Entity.MemberId == member.Id).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+
         db.MemberWords.AddRange(Split(member.SearchText).Select(word => new MemberWord { Word = word, MemberId = member.Id }));
         await db.SaveChangesAsync(cancel);
     }
