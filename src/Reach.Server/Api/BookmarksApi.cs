@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reach.Bookmarks;
-using Reach.Messaging;
 using Reach.Policy;
 
 namespace Reach.Server.Api;
@@ -16,20 +15,10 @@ public static class BookmarksApi
         var group = app.MapGroup("/api/me/bookmarks").WithTags("Bookmarks").RequireAuthorization();
 
         group.MapGet("/", async Task<Ok<ListJson<BookmarkJson>>> (
-            ClaimsPrincipal user, BookmarkService bookmarks, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
+            ClaimsPrincipal user, BookmarkService bookmarks, ReachPolicy policy, CancellationToken cancel) =>
         {
-            var me = user.MemberId();
-            var items = new List<BookmarkJson>();
-            foreach (var member in await bookmarks.ListAsync(me, cancel))
-            {
-                var preflight = await messaging.PreflightAsync(me, member.Handle, inMail: false, recipientEmail: null, cancel);
-                if (preflight.Value is { } result)
-                {
-                    items.Add(new BookmarkJson(MemberJson.From(member, policy), DecisionJson.From(result.Decision, policy)));
-                }
-            }
-
-            return TypedResults.Ok(new ListJson<BookmarkJson>(items));
+            var list = await bookmarks.ListWithDecisionsAsync(user.MemberId(), cancel);
+            return TypedResults.Ok(new ListJson<BookmarkJson>([.. list.Select(b => new BookmarkJson(MemberJson.From(b.Member, policy), DecisionJson.From(b.Decision, policy)))]));
         });
 
         group.MapPut("/{handle}", async Task<Results<NoContent, ProblemHttpResult>> (

@@ -5,7 +5,7 @@ using Reach.Members;
 namespace Reach.Bookmarks;
 
 /// <summary>Bookmarks: add, remove, list (SPEC §4).</summary>
-public sealed class BookmarkService(ReachDb db, TimeProvider clock, Reachability reachability)
+public sealed class BookmarkService(ReachDb db, TimeProvider clock, Reachability reachability, Messaging.FactsReader facts, Policy.ReachPolicy policy)
 {
     public async Task<Outcome<bool>> AddAsync(long memberId, string handle, CancellationToken cancel)
     {
@@ -63,4 +63,18 @@ public sealed class BookmarkService(ReachDb db, TimeProvider clock, Reachability
                where member.Status != Policy.AccountStatus.Deactivated
                orderby bookmark.CreatedAt descending
                select member).ToListAsync(cancel);
+
+    /// <summary>The bookmarked members with each one's current decision for the member, decided for the whole list at once.</summary>
+    public async Task<IReadOnlyList<(Member Member, Policy.Decision Decision)>> ListWithDecisionsAsync(long memberId, CancellationToken cancel)
+    {
+        var targets = await ListAsync(memberId, cancel);
+        if (targets.Count == 0)
+        {
+            return [];
+        }
+
+        var me = await db.Members.AsNoTracking().FirstAsync(m => m.Id == memberId, cancel);
+        var all = await facts.ReadManyAsync(me, targets, Policy.MessageKind.Regular, null, clock.GetUtcNow(), cancel);
+        return [.. targets.Select((target, i) => (target, Policy.MessageRules.Decide(policy, all[i])))];
+    }
 }
