@@ -127,6 +127,21 @@ public sealed class Api(ReachHost host)
         return problem;
     }
 
+    /// <summary>Reads a server-sent event stream up to its next <c>data:</c> line.</summary>
+    public static async Task<JsonElement> NextEventAsync(StreamReader reader, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        while (await reader.ReadLineAsync(cancel) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return JsonSerializer.Deserialize<JsonElement>(line["data: ".Length..]);
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended.");
+    }
+
     public static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
     public static string[] RemedyCodes(JsonElement decision) =>

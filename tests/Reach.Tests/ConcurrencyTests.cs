@@ -200,19 +200,6 @@ public sealed class MultiHostPostgresTests : IAsyncLifetime
         Assert.Equal(bob.Handle, pushed.GetProperty("latest").GetProperty("actorHandle").GetString());
     }
 
-    private static async Task<System.Text.Json.JsonElement> NextEventAsync(StreamReader reader, CancellationToken cancel)
-    {
-        while (await reader.ReadLineAsync(cancel) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                return System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(line["data: ".Length..]);
-            }
-        }
-
-        throw new InvalidOperationException("The stream ended.");
-    }
-
     [Fact]
     public async Task ThreeHostsDeliverOneIdempotentSendOnce()
     {

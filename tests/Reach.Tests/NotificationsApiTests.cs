@@ -107,19 +107,6 @@ public abstract class NotificationsApiTests<TDatabase>(ApiFixture<TDatabase> fix
         Assert.Equal("message_request", pushed.GetProperty("latest").GetProperty("kind").GetString());
     }
 
-    private static async Task<JsonElement> NextEventAsync(StreamReader reader, CancellationToken cancel)
-    {
-        while (await reader.ReadLineAsync(cancel) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                return JsonSerializer.Deserialize<JsonElement>(line["data: ".Length..]);
-            }
-        }
-
-        throw new InvalidOperationException("The stream ended.");
-    }
-
     private static async Task<JsonElement[]> ListAsync(TestMember member) =>
         [.. (await ReadAsync(await member.Client.GetAsync(new Uri("/api/me/notifications", UriKind.Relative)))).GetProperty("items").EnumerateArray()];
 
