@@ -180,7 +180,8 @@ public sealed record CreditAccount(int Balance, ImmutableArray<CreditLot> Lots, 
     /// <summary>
     /// Returns the credits of the InMail <paramref name="messageRef"/>, sent at <paramref name="sentAt"/>, when its
     /// recipient answered within the credit-back window. A credit goes back into its lot; if that lot has expired,
-    /// into a new lot with a full expiry.
+    /// into a new lot with a full expiry. Its references are the spend, the refund and the expiry of each spent lot
+    /// (<see cref="ExpiryRef"/>).
     /// </summary>
     public CreditChange Refund(ReachPolicy policy, Tier currentTier, string messageRef, DateTimeOffset sentAt, DateTimeOffset now)
     {
@@ -276,6 +277,9 @@ public sealed record CreditAccount(int Balance, ImmutableArray<CreditLot> Lots, 
         return new CreditChange(ops.ToAccount(), ops.Added, refusal);
     }
 
+    /// <summary>The reference of the entry that expires lot <paramref name="lotId"/>.</summary>
+    public static string ExpiryRef(string lotId) => "expire:" + lotId;
+
     // A mutable working copy for one operation: lots in spending order and the entries added so far.
     private sealed class Operations
     {
@@ -309,7 +313,7 @@ public sealed record CreditAccount(int Balance, ImmutableArray<CreditLot> Lots, 
                     break;
                 }
 
-                Record(lot.ExpiresAt, LedgerEntryKind.Expire, -lot.Remaining, lot.Id, "expire:" + lot.Id);
+                Record(lot.ExpiresAt, LedgerEntryKind.Expire, -lot.Remaining, lot.Id, ExpiryRef(lot.Id));
                 _lots[index] = lot with { Remaining = 0 };
             }
         }
@@ -355,8 +359,10 @@ public sealed record CreditAccount(int Balance, ImmutableArray<CreditLot> Lots, 
 
         public void Return(int amount, string lotId, string reference, DateTimeOffset now, int expiryDays)
         {
+            // A lot's expiry is final: once it is recorded, a clock that reads earlier (an operator's manual clock, or
+            // another server a little behind) does not reopen the lot, or the lot would expire, and be keyed, twice.
             var index = _lots.FindIndex(lot => lot.Id == lotId);
-            if (index >= 0 && _lots[index].ExpiresAt > now)
+            if (index >= 0 && _lots[index].ExpiresAt > now && !Has(ExpiryRef(lotId)))
             {
                 _lots[index] = _lots[index] with { Remaining = _lots[index].Remaining + amount };
                 Record(now, LedgerEntryKind.Refund, amount, lotId, reference);

@@ -146,6 +146,21 @@ public sealed class CreditAccountTests
     }
 
     [Fact]
+    public void AnExpiredLotStaysClosedWhenTheClockReadsEarlier()
+    {
+        var spentAt = Nov1.AddDays(80);
+        var expired = Granted(PremiumBusiness, Nov1).Spend(1, "m1", spentAt).Account.ExpireDue(Nov1.AddDays(91)).Account;
+
+        var refund = expired.Refund(Defaults, PremiumBusiness, "m1", spentAt, Nov1.AddDays(89));
+        var later = refund.Account.ExpireDue(Nov1.AddDays(200)).Account;
+
+        Assert.Equal(1, refund.Account.Balance);
+        Assert.Equal(Nov1.AddDays(179), Assert.Single(refund.Account.Lots, lot => lot.Remaining > 0).ExpiresAt);
+        Assert.Equal(0, later.Balance);
+        Assert.Equal(later.Entries.Length, later.Entries.Select(entry => entry.Key).Distinct().Count());
+    }
+
+    [Fact]
     public void NothingToRefundWithoutASpend()
     {
         Assert.Equal(CreditRefusal.NothingToRefund, Granted(PremiumBusiness, Nov1).Refund(Defaults, PremiumBusiness, "m9", Nov1, Nov1).Refusal);

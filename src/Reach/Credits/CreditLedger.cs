@@ -66,7 +66,8 @@ public sealed class CreditLedger(ReachDb db, ReachPolicy policy)
             .Select(entry => entry.LotId)
             .ToListAsync(cancel);
         var tier = policy.FindTier(member.TierId) ?? policy.DefaultTier;
-        return await ApplyAsync(member, ["spend:" + messageRef, "refund:" + messageRef], spentLots,
+        string[] refs = ["spend:" + messageRef, "refund:" + messageRef, .. spentLots.Select(CreditAccount.ExpiryRef)];
+        return await ApplyAsync(member, refs, spentLots,
             account => account.Refund(policy, tier, messageRef, sentAt, now), cancel);
     }
 
