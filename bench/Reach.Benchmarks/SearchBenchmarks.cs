@@ -26,7 +26,7 @@ public class SearchBenchmarks
     private static readonly string[] First = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Tim", "Barbara", "Ken", "Dennis", "Katherine", "Frances", "Donald", "Radia", "Edsger", "Hedy"];
     private static readonly string[] Last = ["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Lee", "Liskov", "Thompson", "Ritchie", "Johnson", "Allen", "Knuth", "Perlman", "Dijkstra", "Lamarr"];
 
-    private const string DataSet = "reach_bench_search_100k_v2";
+    private const string DataSet = "reach_bench_search_100k_v3";
 
     private ServiceProvider _services = null!;
     private long _viewer;
@@ -155,7 +155,7 @@ public class SearchBenchmarks
             }
 
             await db.SaveChangesAsync();
-            db.MemberWords.AddRange(batch.SelectMany(m => MemberWord.Split(m.SearchText).Select(word => new MemberWord { Word = word, MemberId = m.Id })));
+            db.MemberWords.AddRange(batch.SelectMany(MemberWord.Of));
             await db.SaveChangesAsync();
             batch.Clear();
         }

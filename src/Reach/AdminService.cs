@@ -53,6 +53,7 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             }
 
             await db.SaveChangesAsync(c);
+            await MemberWord.SyncAsync(db, locked.Id, null, c);
             return locked;
         }, cancel);
         await RecheckBothWaysAsync(member.Id, cancel);
@@ -86,7 +87,12 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
 
         member.Status = status;
         member.RestrictedUntil = status == AccountStatus.Restricted ? request.Until?.ToUniversalTime() : null;
-        await db.SaveChangesAsync(cancel);
+        await db.InTransactionAsync(async c =>
+        {
+            await db.SaveChangesAsync(c);
+            await MemberWord.SyncAsync(db, member.Id, null, c);
+            return true;
+        }, cancel);
         await RecheckBothWaysAsync(member.Id, cancel);
         return member;
     }

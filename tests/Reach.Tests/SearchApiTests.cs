@@ -114,6 +114,59 @@ public abstract class SearchApiTests<TDatabase>(ApiFixture<TDatabase> fixture) :
         }
     }
 
+    [Fact]
+    public async Task SearchFollowsEveryChangeOfAMember()
+    {
+        var tag = "v" + Guid.NewGuid().ToString("N")[..6];
+        var me = await Api.SignUpAsync("me");
+        var ada = await Api.SignUpAsync("ada");
+        var friend = await Api.SignUpAsync("friend");
+        await ada.Client.PatchAsJsonAsync("/api/me/profile", new { headline = $"Engineer {tag}" });
+
+        Assert.Empty(await SearchAsync(me, $"q={tag}&minConnections=1"));
+        await ConnectAsync(ada, friend);
+        Assert.Equal([ada.Handle], await SearchAsync(me, $"q={tag}&minConnections=1"));
+        Assert.Equal(HttpStatusCode.NoContent, (await ada.Client.DeleteAsync(new Uri($"/api/me/connections/{friend.Handle}", UriKind.Relative))).StatusCode);
+        Assert.Empty(await SearchAsync(me, $"q={tag}&minConnections=1"));
+
+        Assert.Empty(await SearchAsync(me, $"q={tag}&premium=true"));
+        await Api.SetTierAsync(ada.Handle, "premium_business");
+        Assert.Equal([ada.Handle], await SearchAsync(me, $"q={tag}&premium=true"));
+
+        Assert.Empty(await SearchAsync(me, $"q={tag}&openToWork=true"));
+        await ada.Client.PatchAsJsonAsync("/api/me/profile", new { openToWork = true });
+        Assert.Equal([ada.Handle], await SearchAsync(me, $"q={tag}&openToWork=true"));
+
+        await Api.Admin.PutAsJsonAsync($"/api/admin/members/{ada.Handle}/status", new { status = "deactivated" });
+        Assert.Empty(await SearchAsync(me, $"q={tag}"));
+        await Api.Admin.PutAsJsonAsync($"/api/admin/members/{ada.Handle}/status", new { status = "active" });
+        Assert.Equal([ada.Handle], await SearchAsync(me, $"q={tag}"));
+
+        var hit = (await ReadAsync(await me.Client.GetAsync(new Uri($"/api/search/members?q={tag}", UriKind.Relative)))).GetProperty("items")[0];
+        var profile = await ReadAsync(await me.Client.GetAsync(new Uri($"/api/members/{ada.Handle}", UriKind.Relative)));
+        Assert.Equal(profile.GetProperty("hints").GetProperty("score").GetInt32(), hit.GetProperty("receptiveness").GetInt32());
+    }
+
+    [Fact]
+    public async Task RelevancePutsMembersWhoseNameStartsWithTheWordFirst()
+    {
+        var tag = "u" + Guid.NewGuid().ToString("N")[..6];
+        var me = await Api.SignUpAsync("me");
+        var receptive = await Api.SignUpAsync("rec", tier: "sales_navigator");
+        var named = await Api.SignUpAsync("named");
+        var twice = await Api.SignUpAsync("twice");
+        await receptive.Client.PatchAsJsonAsync("/api/me/profile", new { headline = $"Works with {tag}", openToWork = true });
+        await named.Client.PatchAsJsonAsync("/api/me/profile", new { displayName = $"{tag} Named" });
+        await twice.Client.PatchAsJsonAsync("/api/me/profile", new { displayName = $"{tag}a Twice", headline = $"{tag}b {tag}c" });
+
+        // "twice" matches three of its words and is listed once.
+        var byRelevance = await SearchAsync(me, $"q={tag}");
+        Assert.Equal([named.Handle, twice.Handle], byRelevance.Take(2).Order(StringComparer.Ordinal));
+        Assert.Equal([receptive.Handle], byRelevance.Skip(2));
+        Assert.Equal([receptive.Handle], (await SearchAsync(me, $"q={tag}&sort=receptive")).Take(1));
+        Assert.Equal(3, (await SearchAsync(me, $"q={tag}&sort=receptive")).Length);
+    }
+
     private static async Task ConnectAsync(TestMember a, TestMember b)
     {
         var invitation = await ReadAsync(await a.Client.PostAsJsonAsync("/api/invitations", new { toHandle = b.Handle }));

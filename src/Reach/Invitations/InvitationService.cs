@@ -200,6 +200,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             db.Connections.Add(new Connection { MemberId = invitation.ToId, OtherId = invitation.FromId, Since = now });
             await db.Members.Where(m => m.Id == invitation.FromId || m.Id == invitation.ToId)
                 .ExecuteUpdateAsync(set => set.SetProperty(m => m.ConnectionCount, m => m.ConnectionCount + 1), cancel);
+            await MemberWord.SyncAsync(db, invitation.FromId, invitation.ToId, cancel);
         }
 
         var accepter = await db.Members.Where(m => m.Id == invitation.ToId).Select(m => new { m.DisplayName, m.Handle }).FirstAsync(cancel);

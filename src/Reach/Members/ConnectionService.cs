@@ -35,6 +35,7 @@ public sealed class ConnectionService(ReachDb db, Bookmarks.Reachability reachab
             {
                 await db.Members.Where(m => m.Id == memberId || m.Id == other.Id)
                     .ExecuteUpdateAsync(set => set.SetProperty(m => m.ConnectionCount, m => m.ConnectionCount - 1), c);
+                await MemberWord.SyncAsync(db, memberId, other.Id, c);
             }
 
             return rows;

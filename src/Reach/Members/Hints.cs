@@ -24,7 +24,11 @@ public sealed class Hints(ReachDb db, ReachPolicy policy, TimeProvider clock)
         if (member is not null)
         {
             var score = (await ForAsync(member, cancel)).Score;
-            await db.Members.Where(m => m.Id == memberId && m.Receptiveness != score).ExecuteUpdateAsync(set => set.SetProperty(m => m.Receptiveness, score), cancel);
+            await db.InTransactionAsync(async c =>
+            {
+                await db.Members.Where(m => m.Id == memberId && m.Receptiveness != score).ExecuteUpdateAsync(set => set.SetProperty(m => m.Receptiveness, score), c);
+                return await db.MemberWords.Where(w => w.MemberId == memberId && w.Receptiveness != score).ExecuteUpdateAsync(set => set.SetProperty(w => w.Receptiveness, score), c);
+            }, cancel);
         }
     }
 

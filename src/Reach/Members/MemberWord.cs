@@ -1,11 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Reach.Data;
+using Reach.Policy;
 
 namespace Reach.Members;
 
 /// <summary>
-/// One word of a member's name, handle, headline or company, in lower case: search finds members by word prefix
-/// through the index on (word, member), on both databases, instead of scanning every profile.
+/// One word of a member's name, handle, headline or company, in lower case, with a copy of what search filters and
+/// sorts on. A word search is answered from this table alone, a range on its (word, member) key, and reads the
+/// members table only for the page it shows (docs/PERFORMANCE.md, "Search at 100,000 members"). The copies are kept
+/// by <see cref="ReplaceAsync"/> (profile), <see cref="SyncAsync"/> (tier, status, connections) and
+/// <see cref="Hints.RefreshAsync"/> (score), in the same unit of work as the member's change.
 /// </summary>
 public sealed class MemberWord
 {
@@ -15,7 +19,21 @@ public sealed class MemberWord
 
     public long MemberId { get; set; }
 
-    /// <summary>The distinct words of a text, as search indexes and queries them.</summary>
+    /// <summary>Whether this is the first word of the member's name: relevance puts these members first.</summary>
+    public bool First { get; set; }
+
+    /// <summary>Whether the member is shown in search (not deactivated).</summary>
+    public bool Listed { get; set; }
+
+    public bool OpenToWork { get; set; }
+
+    public int ConnectionCount { get; set; }
+
+    public required string TierId { get; set; }
+
+    public int Receptiveness { get; set; }
+
+    /// <summary>The distinct words of a text, as search indexes and queries them, in the order they first appear.</summary>
     public static IReadOnlyList<string> Split(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -51,7 +69,43 @@ public sealed class MemberWord
             entry.State = EntityState.Detached;
         }
 
-        db.MemberWords.AddRange(Split(member.SearchText).Select(word => new MemberWord { Word = word, MemberId = member.Id }));
+        db.MemberWords.AddRange(Of(member));
         await db.SaveChangesAsync(cancel);
+    }
+
+    /// <summary>The word rows of a member's profile as it is now.</summary>
+    public static IEnumerable<MemberWord> Of(Member member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return Split(member.SearchText).Select((word, index) => new MemberWord
+        {
+            Word = word,
+            MemberId = member.Id,
+            First = index == 0,
+            Listed = member.Status != AccountStatus.Deactivated,
+            OpenToWork = member.OpenToWork,
+            ConnectionCount = member.ConnectionCount,
+            TierId = member.TierId,
+            Receptiveness = member.Receptiveness,
+        });
+    }
+
+    /// <summary>
+    /// Copies the members' stored tier, status, connection count and score onto their words, from the members' rows
+    /// as this transaction sees them: call it after the change is written, in the same transaction.
+    /// </summary>
+    public static Task SyncAsync(ReachDb db, long first, long? second, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var members = db.Members;
+        return db.MemberWords
+            .Where(w => w.MemberId == first || w.MemberId == second)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(w => w.Listed, w => members.Where(m => m.Id == w.MemberId).Select(m => m.Status != AccountStatus.Deactivated).First())
+                .SetProperty(w => w.OpenToWork, w => members.Where(m => m.Id == w.MemberId).Select(m => m.OpenToWork).First())
+                .SetProperty(w => w.ConnectionCount, w => members.Where(m => m.Id == w.MemberId).Select(m => m.ConnectionCount).First())
+                .SetProperty(w => w.TierId, w => members.Where(m => m.Id == w.MemberId).Select(m => m.TierId).First())
+                .SetProperty(w => w.Receptiveness, w => members.Where(m => m.Id == w.MemberId).Select(m => m.Receptiveness).First()),
+                cancel);
     }
 }

@@ -24,7 +24,9 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
     /// <summary>How many candidates "I can message now" decides at most for one page before it stops looking.</summary>
     public const int ReachableScanLimit = 400;
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1309", Justification = "string.Compare in the query is SQL's comparison of the column.")]
+    /// <summary>How many candidates "I can message now" decides at once.</summary>
+    public const int ReachableChunk = 50;
+
     public async Task<Outcome<SearchPage>> SearchAsync(long viewerId, SearchQuery query, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -57,16 +59,74 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
             .Select(b => b.BlockerId == viewerId ? b.BlockedId : b.BlockerId)
             .ToListAsync(cancel);
         hidden.Add(viewerId);
-        var members = db.Members.AsNoTracking()
-            .Where(m => m.Status != AccountStatus.Deactivated && !hidden.Contains(m.Id));
-        // Each word is a prefix of one of the member's words: a range on the (word, member) index.
-        foreach (var word in words)
+        var badged = policy.Tiers.Where(t => t.PremiumBadge).Select(t => t.Id).ToList();
+        var ordered = words.Count > 0 ? MatchingWords(words, hidden, badged, query) : MatchingMembers(hidden, badged, query);
+
+        var viewer = await db.Members.AsNoTracking().FirstAsync(m => m.Id == viewerId, cancel);
+        var now = clock.GetUtcNow();
+        if (query.Reachable != true)
         {
-            var next = word[..^1] + (char)(word[^1] + 1);
-            var matching = db.MemberWords.Where(w => string.Compare(w.Word, word) >= 0 && string.Compare(w.Word, next) < 0).Select(w => w.MemberId);
-            members = members.Where(m => matching.Contains(m.Id));
+            var ids = await FirstIdsAsync(ordered, ((page + 1) * PageSize) + 1, cancel);
+            var shown = await MembersAsync(ids.Skip(page * PageSize).Take(PageSize), cancel);
+            var decisions = await DecideAsync(viewer, shown, now, cancel);
+            return new SearchPage([.. shown.Select((m, i) => new SearchHit(m, decisions[i]))], ids.Count > (page + 1) * PageSize ? page + 1 : null);
         }
 
+        // "I can message now": the policy decides for the viewer, a chunk of candidates at a time, until the page is
+        // full (and one more hit shows there is a next page) or the scan limit is reached.
+        var wanted = ((page + 1) * PageSize) + 1;
+        var candidates = await FirstIdsAsync(ordered, ReachableScanLimit * (page + 1), cancel);
+        var hits = new List<SearchHit>();
+        for (var offset = 0; hits.Count < wanted && offset < candidates.Count; offset += ReachableChunk)
+        {
+            var chunk = await MembersAsync(candidates.Skip(offset).Take(ReachableChunk), cancel);
+            var decisions = await DecideAsync(viewer, chunk, now, cancel);
+            hits.AddRange(chunk.Select((m, i) => new SearchHit(m, decisions[i])).Where(hit => hit.Decision.Allowed));
+        }
+
+        return new SearchPage([.. hits.Skip(page * PageSize).Take(PageSize)], hits.Count > (page + 1) * PageSize ? page + 1 : null);
+    }
+
+    // Words: the first word's range of the word index, which carries every filter and sort key, with the other words
+    // probed through the (member, word) index; the members table is read only for the page. A member with two words
+    // in the first word's range appears twice: FirstIdsAsync keeps the first.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1309", Justification = "string.Compare in the query is SQL's comparison of the column.")]
+    private IQueryable<long> MatchingWords(List<string> words, List<long> hidden, List<string> badged, SearchQuery query)
+    {
+        var (from, to) = Range(words[0]);
+        var rows = db.MemberWords.AsNoTracking()
+            .Where(w => string.Compare(w.Word, from) >= 0 && string.Compare(w.Word, to) < 0 && w.Listed && !hidden.Contains(w.MemberId));
+        foreach (var word in words.Skip(1))
+        {
+            var (low, high) = Range(word);
+            rows = rows.Where(w => db.MemberWords.Any(o => o.MemberId == w.MemberId && string.Compare(o.Word, low) >= 0 && string.Compare(o.Word, high) < 0));
+        }
+
+        if (query.OpenToWork == true)
+        {
+            rows = rows.Where(w => w.OpenToWork);
+        }
+
+        if (query.MinConnections is { } min and > 0)
+        {
+            rows = rows.Where(w => w.ConnectionCount >= min);
+        }
+
+        if (query.Premium is { } premium)
+        {
+            rows = premium ? rows.Where(w => badged.Contains(w.TierId)) : rows.Where(w => !badged.Contains(w.TierId));
+        }
+
+        var sorted = query.Sort == "receptive"
+            ? rows.OrderByDescending(w => w.Receptiveness).ThenBy(w => w.MemberId)
+            : rows.OrderByDescending(w => w.First).ThenByDescending(w => w.Receptiveness).ThenBy(w => w.MemberId);
+        return sorted.Select(w => w.MemberId);
+    }
+
+    // No words: the members themselves, walked in score order through the (receptiveness, id) index.
+    private IQueryable<long> MatchingMembers(List<long> hidden, List<string> badged, SearchQuery query)
+    {
+        var members = db.Members.AsNoTracking().Where(m => m.Status != AccountStatus.Deactivated && !hidden.Contains(m.Id));
         if (query.OpenToWork == true)
         {
             members = members.Where(m => m.OpenToWork);
@@ -79,44 +139,37 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
 
         if (query.Premium is { } premium)
         {
-            var badged = policy.Tiers.Where(t => t.PremiumBadge).Select(t => t.Id).ToList();
             members = premium ? members.Where(m => badged.Contains(m.TierId)) : members.Where(m => !badged.Contains(m.TierId));
         }
 
-        var first = words.Count > 0 ? words[0] : null;
-        var ordered = query.Sort == "receptive" || first is null
-            ? members.OrderByDescending(m => m.Receptiveness).ThenBy(m => m.Id)
-            : members
-                .OrderBy(m => m.SearchText.StartsWith(first) ? 0 : 1)
-                .ThenByDescending(m => m.Receptiveness)
-                .ThenBy(m => m.Id);
+        return members.OrderByDescending(m => m.Receptiveness).ThenBy(m => m.Id).Select(m => m.Id);
+    }
 
-        var viewer = await db.Members.AsNoTracking().FirstAsync(m => m.Id == viewerId, cancel);
-        var now = clock.GetUtcNow();
-        if (query.Reachable != true)
-        {
-            var rows = await ordered.Skip(page * PageSize).Take(PageSize + 1).ToListAsync(cancel);
-            var shown = rows.Take(PageSize).ToList();
-            var decisions = await DecideAsync(viewer, shown, now, cancel);
-            return new SearchPage([.. shown.Select((m, i) => new SearchHit(m, decisions[i]))], rows.Count > PageSize ? page + 1 : null);
-        }
+    // Each word matches as a prefix: the range [word, word with its last character's successor).
+    private static (string From, string To) Range(string word) => (word, word[..^1] + (char)(word[^1] + 1));
 
-        // "I can message now": the policy decides for the viewer, a chunk of candidates at a time, until the page is
-        // full (and one more hit shows there is a next page) or the scan limit is reached.
-        var wanted = ((page + 1) * PageSize) + 1;
-        var hits = new List<SearchHit>();
-        for (var offset = 0; hits.Count < wanted && offset < ReachableScanLimit * (page + 1); offset += 100)
+    // The first `count` distinct ids in order; asks for more rows when repeats left it short.
+    private static async Task<List<long>> FirstIdsAsync(IQueryable<long> ordered, int count, CancellationToken cancel)
+    {
+        var take = count;
+        while (true)
         {
-            var chunk = await ordered.Skip(offset).Take(100).ToListAsync(cancel);
-            var decisions = await DecideAsync(viewer, chunk, now, cancel);
-            hits.AddRange(chunk.Select((m, i) => new SearchHit(m, decisions[i])).Where(hit => hit.Decision.Allowed));
-            if (chunk.Count < 100)
+            var rows = await ordered.Take(take).ToListAsync(cancel);
+            var ids = rows.Distinct().Take(count).ToList();
+            if (ids.Count == count || rows.Count < take)
             {
-                break;
+                return ids;
             }
-        }
 
-        return new SearchPage([.. hits.Skip(page * PageSize).Take(PageSize)], hits.Count > (page + 1) * PageSize ? page + 1 : null);
+            take *= 2;
+        }
+    }
+
+    private async Task<List<Member>> MembersAsync(IEnumerable<long> ids, CancellationToken cancel)
+    {
+        var wanted = ids.ToList();
+        var members = await db.Members.AsNoTracking().Where(m => wanted.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancel);
+        return [.. wanted.Where(members.ContainsKey).Select(id => members[id])];
     }
 
     private async Task<Decision[]> DecideAsync(Member viewer, List<Member> members, DateTimeOffset now, CancellationToken cancel)

@@ -28,9 +28,12 @@ internal sealed class MemberWordConfiguration : IEntityTypeConfiguration<MemberW
 {
     public void Configure(EntityTypeBuilder<MemberWord> builder)
     {
+        // On SQLite the table is WITHOUT ROWID (see the SearchOnWords migration), so a range on the key reads every
+        // column a search needs from the key's own B-tree.
         builder.HasKey(w => new { w.Word, w.MemberId });
-        builder.HasIndex(w => w.MemberId);
+        builder.HasIndex(w => new { w.MemberId, w.Word });
         builder.Property(w => w.Word).HasMaxLength(MemberWord.MaxLength);
+        builder.Property(w => w.TierId).HasMaxLength(40);
         builder.HasOne<Member>().WithMany().HasForeignKey(w => w.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

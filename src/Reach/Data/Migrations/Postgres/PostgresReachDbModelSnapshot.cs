@@ -491,9 +491,29 @@ namespace Reach.Data.Migrations.Postgres
                     b.Property<long>("MemberId")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("ConnectionCount")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("First")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Listed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("OpenToWork")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Receptiveness")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TierId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.HasKey("Word", "MemberId");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberId", "Word");
 
                     b.ToTable("MemberWords");
                 });

@@ -475,9 +475,29 @@ namespace Reach.Data.Migrations.Sqlite
                     b.Property<long>("MemberId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ConnectionCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("First")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Listed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OpenToWork")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Receptiveness")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TierId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Word", "MemberId");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberId", "Word");
 
                     b.ToTable("MemberWords");
                 });
