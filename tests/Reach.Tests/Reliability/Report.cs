@@ -1,0 +1,21 @@
+namespace Reach.Tests.Reliability;
+
+/// <summary>Lines for the long form's results (docs/RELIABILITY.md): appended to <c>REACH_RELIABILITY_LOG</c> when it is set.</summary>
+internal static class Report
+{
+    private static readonly Lock Gate = new();
+
+    public static void Line(string text)
+    {
+        var path = Environment.GetEnvironmentVariable("REACH_RELIABILITY_LOG");
+        if (string.IsNullOrEmpty(path))
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            File.AppendAllText(path, $"{DateTimeOffset.UtcNow:u} {text}{Environment.NewLine}");
+        }
+    }
+}
