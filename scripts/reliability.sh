@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The reliability suite's long form: the randomized concurrent trials (SQLite, PostgreSQL, three servers on one
+# PostgreSQL), the fuzzing of every endpoint and the crash test, with more trials and requests than CI runs.
+# Usage: scripts/reliability.sh [trials per configuration, default 1000] [fuzz requests per database, default 10000]
+# Each trial and fuzz run appends a line to reliability.log (or $REACH_RELIABILITY_LOG); docs/RELIABILITY.md has the results.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export REACH_TRIALS=${1:-1000}
+export REACH_FUZZ_REQUESTS=${2:-10000}
+export REACH_RELIABILITY_LOG=${REACH_RELIABILITY_LOG:-$PWD/reliability.log}
+
+pgroot=""
+trap '[ -n "$pgroot" ] && scripts/postgres.sh stop "$pgroot"' EXIT
+if [ -z "${REACH_TEST_POSTGRES:-}" ]; then
+  pgroot=$(mktemp -u -d /tmp/reach-pg.XXXXXX)
+  port=${REACH_PG_PORT:-55482}
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  REACH_TEST_POSTGRES=$(scripts/postgres.sh start "$pgroot" "$port") || { echo "PostgreSQL could not be started"; exit 1; }
+  export REACH_TEST_POSTGRES
+fi
+
+echo "long form: $REACH_TRIALS trials per configuration, $REACH_FUZZ_REQUESTS fuzz requests per database; log: $REACH_RELIABILITY_LOG"
+start=$(date +%s)
+dotnet test --project tests/Reach.Tests -c Release -- --filter-namespace Reach.Tests.Reliability
+status=$?
+echo "long form: exit $status after $(( $(date +%s) - start )) s"
+grep -c "^.* trial " "$REACH_RELIABILITY_LOG" | sed 's/^/trials passed: /'
+exit "$status"
