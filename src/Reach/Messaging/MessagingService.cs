@@ -134,10 +134,10 @@ public sealed class MessagingService(
         }
 
         var hash = RequestHash(request);
-        var claim = await ClaimKeyAsync(senderId, idempotencyKey, hash, cancel);
-        if (claim is not null)
+        var (refused, claimedAt) = await ClaimKeyAsync(senderId, idempotencyKey, hash, cancel);
+        if (refused is not null)
         {
-            return claim;
+            return refused;
         }
 
         try
@@ -146,14 +146,21 @@ public sealed class MessagingService(
             if (!outcome.Succeeded)
             {
                 // Nothing was delivered: free the key so that a retry is decided afresh.
-                await ReleaseKeyAsync(senderId, idempotencyKey);
+                await ReleaseKeyAsync(senderId, idempotencyKey, claimedAt);
             }
 
             return await AfterSendAsync(senderId, recipient.Id, outcome, cancel);
         }
+        catch (KeyCompletedElsewhereException)
+        {
+            // Another attempt with this key (one that took it over as abandoned) delivered first; this one rolled back.
+            db.ChangeTracker.Clear();
+            var record = await db.IdempotencyRecords.AsNoTracking().FirstAsync(r => r.SenderId == senderId && r.Key == idempotencyKey, cancel);
+            return new Failure("replay", record.Response ?? string.Empty);
+        }
         catch
         {
-            await ReleaseKeyAsync(senderId, idempotencyKey);
+            await ReleaseKeyAsync(senderId, idempotencyKey, claimedAt);
             throw;
         }
     }
@@ -343,14 +350,17 @@ public sealed class MessagingService(
         }
 
         var result = new SendResult(message.Id, conversation.Id, decision.Channel.Code()!, decision.Cost);
-        if (idempotencyKey is not null)
-        {
-            await db.IdempotencyRecords
-                .Where(record => record.SenderId == senderId && record.Key == idempotencyKey)
+        // Completing the key is the fence: of two attempts that both hold it (the second took it over from a first it
+        // thought abandoned), only the first to complete it commits; the other's update finds it completed and its
+        // whole transaction rolls back, so one key never delivers twice.
+        if (idempotencyKey is not null && await db.IdempotencyRecords
+                .Where(record => record.SenderId == senderId && record.Key == idempotencyKey && !record.Completed)
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(record => record.Completed, true)
                     .SetProperty(record => record.StatusCode, 201)
-                    .SetProperty(record => record.Response, JsonSerializer.Serialize(result, JsonSerializerOptions.Web)), cancel);
+                    .SetProperty(record => record.Response, JsonSerializer.Serialize(result, JsonSerializerOptions.Web)), cancel) == 0)
+        {
+            throw new KeyCompletedElsewhereException();
         }
 
         await db.SaveChangesAsync(cancel);
@@ -444,14 +454,15 @@ public sealed class MessagingService(
         await db.SaveChangesAsync(cancel);
     }
 
-    private async Task<Failure?> ClaimKeyAsync(long senderId, string key, string hash, CancellationToken cancel)
+    // Claims the key for this attempt; returns why not, or when it was claimed (which fences the release).
+    private async Task<(Failure? Refused, DateTimeOffset ClaimedAt)> ClaimKeyAsync(long senderId, string key, string hash, CancellationToken cancel)
     {
         var now = clock.GetUtcNow();
         db.IdempotencyRecords.Add(new IdempotencyRecord { SenderId = senderId, Key = key, RequestHash = hash, CreatedAt = now });
         try
         {
             await db.SaveChangesAsync(cancel);
-            return null;
+            return (null, now);
         }
         catch (DbUpdateException e) when (Transactions.IsUniqueViolation(e))
         {
@@ -467,32 +478,42 @@ public sealed class MessagingService(
 
         if (existing.RequestHash != hash)
         {
-            return new Failure(Failure.Codes.IdempotencyKeyReused, "This Idempotency-Key was used for a different message.", "Idempotency-Key");
+            return (new Failure(Failure.Codes.IdempotencyKeyReused, "This Idempotency-Key was used for a different message.", "Idempotency-Key"), now);
         }
 
         if (existing.Completed)
         {
-            return new Failure("replay", existing.Response ?? string.Empty);
+            return (new Failure("replay", existing.Response ?? string.Empty), now);
         }
 
         if (now - existing.CreatedAt < AbandonedAfter)
         {
-            return new Failure(Failure.Codes.IdempotencyKeyInFlight, "A send with this Idempotency-Key is in progress.", "Idempotency-Key");
+            return (new Failure(Failure.Codes.IdempotencyKeyInFlight, "A send with this Idempotency-Key is in progress.", "Idempotency-Key"), now);
         }
 
         // The first attempt died without finishing: take the key over.
         var taken = await db.IdempotencyRecords
             .Where(r => r.SenderId == senderId && r.Key == key && !r.Completed && r.CreatedAt == existing.CreatedAt)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedAt, now), cancel);
-        return taken == 1 ? null : new Failure(Failure.Codes.IdempotencyKeyInFlight, "A send with this Idempotency-Key is in progress.", "Idempotency-Key");
+        return taken == 1 ? (null, now) : (new Failure(Failure.Codes.IdempotencyKeyInFlight, "A send with this Idempotency-Key is in progress.", "Idempotency-Key"), now);
     }
 
-    private async Task ReleaseKeyAsync(long senderId, string key)
+    // Frees the key this attempt claimed at claimedAt; a claim another attempt has taken over since is left alone.
+    private async Task ReleaseKeyAsync(long senderId, string key, DateTimeOffset claimedAt)
     {
         db.ChangeTracker.Clear();
         await db.IdempotencyRecords
-            .Where(r => r.SenderId == senderId && r.Key == key && !r.Completed)
+            .Where(r => r.SenderId == senderId && r.Key == key && !r.Completed && r.CreatedAt == claimedAt)
             .ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    /// <summary>Thrown inside a send's transaction when its key was completed by another attempt: the send rolls back.</summary>
+    private sealed class KeyCompletedElsewhereException : Exception
+    {
+        public KeyCompletedElsewhereException()
+            : base("Another attempt completed this Idempotency-Key first.")
+        {
+        }
     }
 
     private Failure? Validate(SendRequest request)

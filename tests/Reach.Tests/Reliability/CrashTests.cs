@@ -163,8 +163,10 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime where TDatabase : D
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
 
+        // A loaded machine (CI runs the test projects side by side) can take a while to start a process.
         var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-        for (var attempt = 0; attempt < 300; attempt++)
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
         {
             try
             {
@@ -181,7 +183,7 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime where TDatabase : D
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The server did not answer /health within 30 seconds.");
+        throw new TimeoutException("The server did not answer /health within two minutes.");
     }
 
     private static async Task<(string Handle, HttpClient Client)> SignUpAsync(HttpClient http, string prefix)
