@@ -25,6 +25,7 @@ public static class Problems
         [Failure.Codes.ClockNotManual] = StatusCodes.Status409Conflict,
         [Failure.Codes.IdempotencyKeyReused] = StatusCodes.Status422UnprocessableEntity,
         ["internal_error"] = StatusCodes.Status500InternalServerError,
+        ["unavailable"] = StatusCodes.Status503ServiceUnavailable,
     };
 
     /// <summary>The problem for a failure, with the locked decision spelled out for <c>message_locked</c>.</summary>
@@ -98,6 +99,15 @@ public sealed class ProblemExceptionHandler(ReachPolicy policy, ILogger<ProblemE
                 ? (bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.")
                 : $"{field} has a wrong type or the body is not valid JSON.";
             problem = Problems.For(Failure.Invalid(field, detail), policy);
+        }
+        else if (Reach.Data.Transactions.IsUnavailable(exception))
+        {
+            // The database is out of connections or busy: the request was fine and nothing was written; try again soon.
+            logger.LogWarning(exception, "Database unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = "1";
+            problem = TypedResults.Problem(
+                title: "Reach is busy; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
+                extensions: new Dictionary<string, object?> { ["code"] = "unavailable" });
         }
         else
         {

@@ -41,6 +41,19 @@ public static class Transactions
         _ => false,
     };
 
+    /// <summary>
+    /// Whether an exception means the database cannot serve now rather than that the request is wrong: PostgreSQL out
+    /// of connections or resources (class 53) or starting or stopping (57P03, 57P01), a connection that could not be
+    /// made, or a SQLite file still busy after every retry.
+    /// </summary>
+    public static bool IsUnavailable(Exception e) => Unwrap(e) switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P03",
+        NpgsqlException npgsql => npgsql.IsTransient,
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,
+        _ => false,
+    };
+
     /// <summary>Whether an exception is a unique-key violation.</summary>
     public static bool IsUniqueViolation(Exception e) => Unwrap(e) switch
     {
