@@ -85,16 +85,18 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             return Failure.Invalid("until", "until must be in the future.");
         }
 
-        member.Status = status;
-        member.RestrictedUntil = status == AccountStatus.Restricted ? request.Until?.ToUniversalTime() : null;
-        await db.InTransactionAsync(async c =>
+        // Changed on the locked row inside the transaction, so that a retried attempt changes it again.
+        var changed = await db.InTransactionAsync(async c =>
         {
+            var locked = (await db.LockMemberAsync(member.Id, c))!;
+            locked.Status = status;
+            locked.RestrictedUntil = status == AccountStatus.Restricted ? request.Until?.ToUniversalTime() : null;
             await db.SaveChangesAsync(c);
-            await MemberWord.SyncAsync(db, member.Id, null, c);
-            return true;
+            await MemberWord.SyncAsync(db, locked.Id, null, c);
+            return locked;
         }, cancel);
         await RecheckBothWaysAsync(member.Id, cancel);
-        return member;
+        return changed;
     }
 
     public async Task<Outcome<CreditChange>> GrantCreditsAsync(string handle, CreditGrantRequest request, CancellationToken cancel)
