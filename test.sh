@@ -43,5 +43,18 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# The benchmark run in its quick mode, counted as one test: it must run end to end (its figures mean nothing).
+if [ -z "${REACH_SKIP_BENCH:-}" ]; then
+  echo "bench/run --quick"
+  if bench/run --quick >"$log.bench" 2>&1; then
+    passed=$((passed + 1))
+  else
+    tail -40 "$log.bench"
+    failed=$((failed + 1))
+    status=1
+  fi
+  rm -f "$log.bench"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -23,6 +23,7 @@ bin=$(pgbin)
 rm -rf "$root"
 install -d -o postgres -g postgres "$root"
 su postgres -c "$bin/initdb -D $root/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-# Functional tests only: fsync off is fine here (benchmarks keep it on).
-su postgres -c "$bin/pg_ctl -D $root/data -l $root/log -w -o '-c listen_addresses=127.0.0.1 -p $port -k $root -c fsync=off -c max_connections=1000 -c shared_buffers=256MB' start" >/dev/null
+# Functional tests only: fsync off is fine there. Benchmarks set REACH_PG_FSYNC=on (durable commits, as in production).
+fsync=${REACH_PG_FSYNC:-off}
+su postgres -c "$bin/pg_ctl -D $root/data -l $root/log -w -o '-c listen_addresses=127.0.0.1 -p $port -k $root -c fsync=$fsync -c max_connections=1000 -c shared_buffers=256MB' start" >/dev/null
 echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"

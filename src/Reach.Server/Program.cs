@@ -88,6 +88,11 @@ app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+if (app.Configuration.GetValue<bool>("Reach:BenchHello"))
+{
+    // The baseline of bench/run: a bare endpoint behind the same Kestrel settings and middleware as the API.
+    app.MapGet("/bench/hello", () => "Hello, world").ExcludeFromDescription();
+}
 
 app.MapAuth();
 app.MapMembers();

@@ -18,7 +18,10 @@ using Reach.Safety;
 namespace Reach;
 
 /// <summary>Where Reach keeps its data: a SQLite file, or PostgreSQL by connection string (SPEC §10 <c>--db</c>).</summary>
-public sealed record DatabaseOptions(bool IsPostgres, string ConnectionString)
+/// <param name="IsPostgres">PostgreSQL, else SQLite.</param>
+/// <param name="ConnectionString">The provider's connection string.</param>
+/// <param name="GroupCommit">SQLite only: concurrent write transactions share one commit (<see cref="Data.GroupCommit"/>).</param>
+public sealed record DatabaseOptions(bool IsPostgres, string ConnectionString, bool GroupCommit = true)
 {
     /// <summary>Reads <c>--db</c>: a PostgreSQL connection string (it has <c>Host=</c>), otherwise a SQLite file path.</summary>
     public static DatabaseOptions Parse(string db)
@@ -110,7 +113,8 @@ internal sealed class DbOptions
             .UseSqlite(database.ConnectionString)
             .AddInterceptors(SqlitePragmas.Instance, publisher)
             .Options;
-        return new DbOptions(() => new SqliteReachDb(sqlite));
+        var group = database.GroupCommit ? new GroupCommit(database.ConnectionString, publisher) : null;
+        return new DbOptions(() => new SqliteReachDb(sqlite) { GroupCommit = group });
     }
 
     public ReachDb Create() => _create();
@@ -124,7 +128,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
 
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+    public const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

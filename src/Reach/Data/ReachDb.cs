@@ -65,6 +65,9 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
     /// <summary>Members with notifications in the save under way.</summary>
     internal HashSet<long> NotifySaved { get; } = [];
 
+    /// <summary>Where this context's write transactions go to share a commit (SQLite), or null: one commit each.</summary>
+    internal GroupCommit? GroupCommit { get; init; }
+
     /// <summary>Whether this database is PostgreSQL (the statements that differ are few and named where they are).</summary>
     public abstract bool IsPostgres { get; }
 

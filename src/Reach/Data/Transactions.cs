@@ -15,6 +15,11 @@ public static class Transactions
     /// </summary>
     public static async Task<T> InTransactionAsync<T>(this ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
     {
+        if (db.GroupCommit is { } group && db.Database.CurrentTransaction is null && db.Database.GetDbConnection().State == System.Data.ConnectionState.Closed)
+        {
+            return await InGroupCommitAsync(db, group, work, cancel);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancel);
@@ -27,6 +32,23 @@ public static class Transactions
             catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancel);
+            }
+        }
+    }
+
+    // The same, as one unit of a group commit: a unit that fails for a retryable reason is queued again.
+    private static async Task<T> InGroupCommitAsync<T>(ReachDb db, GroupCommit group, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await group.RunAsync(db, work, cancel);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
+            {
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancel);
             }

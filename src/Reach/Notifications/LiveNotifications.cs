@@ -120,6 +120,12 @@ public sealed class NotificationPublisher(LiveNotifications live) : ISaveChanges
         return Task.CompletedTask;
     }
 
+    /// <summary>A group commit (SQLite) stored this context's unit of work: its notifications are pushed.</summary>
+    internal void Committed(ReachDb db) => Publish(db);
+
+    /// <summary>A group commit (SQLite) rolled this context's unit of work back: its notifications are dropped.</summary>
+    internal static void Discard(ReachDb db) => Discard((DbContext)db);
+
     private static void Collect(DbContext? context)
     {
         if (context is ReachDb db)

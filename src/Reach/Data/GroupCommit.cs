@@ -1,0 +1,192 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Reach.Notifications;
+
+namespace Reach.Data;
+
+/// <summary>
+/// Group commit for SQLite: the write transactions of concurrent requests share one commit, and so one fsync of the
+/// write-ahead log, instead of one each. SQLite admits one writer at a time anyway; here the writers of this process
+/// queue, and one loop runs whatever has queued as one transaction on one connection, each unit of work inside a
+/// savepoint of its own:
+/// <list type="bullet">
+/// <item>a unit that fails is rolled back to its savepoint alone, and its caller sees the exception (and retries);</item>
+/// <item>every unit sees the writes of the units before it, so they are serialized exactly as one writer at a time
+/// would be;</item>
+/// <item>no caller hears of success before the commit is durable (<c>synchronous=FULL</c>); if the commit fails, every
+/// unit of the batch fails and is run again by its caller.</item>
+/// </list>
+/// A unit runs on its caller's own context and services, whose connection is pointed at the batch's for the time of
+/// the unit, so the use cases are the same code on both databases. PostgreSQL does not need this: concurrent
+/// transactions there run in parallel and their commits already share WAL flushes.
+/// </summary>
+internal sealed class GroupCommit(string connectionString, NotificationPublisher publisher)
+{
+    private const int MaxBatch = 256;
+
+    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _start = new();
+    private Task? _loop;
+    private SqliteConnection? _connection;
+    private long _batches;
+
+    /// <summary>How many batches have run (each one transaction and one commit).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Runs <paramref name="work"/> in the next batch; completes once the batch has committed.</summary>
+    public Task<T> RunAsync<T>(ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    {
+        var unit = new Unit<T>(db, work, cancel);
+        lock (_start)
+        {
+            _loop ??= Task.Run(LoopAsync, CancellationToken.None);
+        }
+
+        _queue.Writer.TryWrite(unit);
+        return unit.Done.Task;
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<Unit>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var unit))
+            {
+                if (unit.Cancel.IsCancellationRequested)
+                {
+                    unit.Fail(new OperationCanceledException(unit.Cancel));
+                }
+                else
+                {
+                    batch.Add(unit);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunBatchAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(List<Unit> batch)
+    {
+        Interlocked.Increment(ref _batches);
+        var done = new List<Unit>(batch.Count);
+        try
+        {
+            var connection = await ConnectionAsync();
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+            foreach (var unit in batch)
+            {
+                if (await RunUnitAsync(unit, connection, transaction))
+                {
+                    done.Add(unit);
+                }
+            }
+
+            await transaction.CommitAsync();
+        }
+        catch (Exception e)
+        {
+            // The batch could not begin or commit: nothing of it is stored, and every unit that had succeeded is told so.
+            await DropConnectionAsync();
+            foreach (var unit in done)
+            {
+                NotificationPublisher.Discard(unit.Db);
+                unit.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var unit in done)
+        {
+            publisher.Committed(unit.Db);
+            unit.Succeed();
+        }
+    }
+
+    // Runs one unit inside a savepoint on the batch's connection; false (and the unit failed) when it threw.
+    private static async Task<bool> RunUnitAsync(Unit unit, SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var database = unit.Db.Database;
+        var own = database.GetConnectionString();
+        database.SetDbConnection(connection);
+        await database.UseTransactionAsync(transaction);
+        await transaction.SaveAsync("unit");
+        try
+        {
+            await unit.RunAsync();
+            await transaction.ReleaseAsync("unit");
+            return true;
+        }
+        catch (Exception e)
+        {
+            await transaction.RollbackAsync("unit");
+            await transaction.ReleaseAsync("unit");
+            NotificationPublisher.Discard(unit.Db);
+            unit.Fail(e);
+            return false;
+        }
+        finally
+        {
+            await database.UseTransactionAsync(null);
+            database.SetDbConnection(null);
+            database.SetConnectionString(own);
+        }
+    }
+
+    private async Task<SqliteConnection> ConnectionAsync()
+    {
+        if (_connection is null)
+        {
+            var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync();
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = SqlitePragmas.Pragmas;
+            await pragmas.ExecuteNonQueryAsync();
+            _connection = connection;
+        }
+
+        return _connection;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+
+    private abstract class Unit(ReachDb db, CancellationToken cancel)
+    {
+        public ReachDb Db { get; } = db;
+
+        public CancellationToken Cancel { get; } = cancel;
+
+        public abstract Task RunAsync();
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception e);
+    }
+
+    private sealed class Unit<T>(ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel) : Unit(db, cancel)
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task RunAsync() => _result = await work(Cancel);
+
+        public override void Succeed() => Done.TrySetResult(_result!);
+
+        public override void Fail(Exception e) => Done.TrySetException(e);
+    }
+}
