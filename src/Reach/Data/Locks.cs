@@ -12,22 +12,26 @@ public static class Locks
     /// <summary>Locks the member and loads them afresh, or returns null when there is no such member.</summary>
     public static async Task<Member?> LockMemberAsync(this ReachDb db, long memberId, CancellationToken cancel)
     {
-        var locked = await db.Members
-            .Where(member => member.Id == memberId)
-            .ExecuteUpdateAsync(set => set.SetProperty(member => member.Version, member => member.Version + 1), cancel);
-        if (locked == 0)
+        var tracked = db.Members.Local.FirstOrDefault(member => member.Id == memberId);
+        if (tracked is null)
+        {
+            // One statement: the update takes the lock and returns the row as it is now.
+            var locked = await db.Members
+                .FromSql($"""UPDATE "Members" SET "Version" = "Version" + 1 WHERE "Id" = {memberId} RETURNING *""")
+                .AsAsyncEnumerable()
+                .ToListAsync(cancel);
+            return locked.Count == 0 ? null : locked[0];
+        }
+
+        if (await db.Members
+                .Where(member => member.Id == memberId)
+                .ExecuteUpdateAsync(set => set.SetProperty(member => member.Version, member => member.Version + 1), cancel) == 0)
         {
             return null;
         }
 
-        var tracked = db.Members.Local.FirstOrDefault(member => member.Id == memberId);
-        if (tracked is not null)
-        {
-            await db.Entry(tracked).ReloadAsync(cancel);
-            return tracked;
-        }
-
-        return await db.Members.FirstAsync(member => member.Id == memberId, cancel);
+        await db.Entry(tracked).ReloadAsync(cancel);
+        return tracked;
     }
 
     /// <summary>
