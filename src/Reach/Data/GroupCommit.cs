@@ -66,7 +66,19 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
 
             if (batch.Count > 0)
             {
-                await RunBatchAsync(batch);
+                try
+                {
+                    await RunBatchAsync(batch);
+                }
+                catch (Exception e)
+                {
+                    // Whatever went wrong, no caller waits forever and the loop goes on with the next batch.
+                    foreach (var unit in batch)
+                    {
+                        unit.Fail(e);
+                    }
+                }
+
                 batch.Clear();
             }
         }
@@ -92,9 +104,9 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         }
         catch (Exception e)
         {
-            // The batch could not begin or commit: nothing of it is stored, and every unit that had succeeded is told so.
+            // The batch could not begin, roll a unit back, or commit: nothing of it is stored, and every unit is told so.
             await DropConnectionAsync();
-            foreach (var unit in done)
+            foreach (var unit in batch)
             {
                 NotificationPublisher.Discard(unit.Db);
                 unit.Fail(e);
@@ -115,7 +127,17 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
     {
         var database = unit.Db.Database;
         var own = database.GetConnectionString();
-        database.SetDbConnection(connection);
+        try
+        {
+            database.SetDbConnection(connection);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The caller's context holds its own connection open: it cannot join the batch.
+            unit.Fail(e);
+            return false;
+        }
+
         await database.UseTransactionAsync(transaction);
         await transaction.SaveAsync("unit");
         try
