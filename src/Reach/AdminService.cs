@@ -107,7 +107,7 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             return Failure.NotFound("Member");
         }
 
-        if (request.Amount is not { } amount || amount == 0 || Math.Abs(amount) > 100_000)
+        if (request.Amount is not { } amount || amount is 0 or < -100_000 or > 100_000)
         {
             return Failure.Invalid("amount", "amount must be a whole number from -100000 to 100000, not 0.");
         }

@@ -42,6 +42,9 @@ public abstract class AdminApiTests<TDatabase>(ApiFixture<TDatabase> fixture) : 
         await AssertProblemAsync(await Api.Admin.PutAsJsonAsync($"/api/admin/members/{ada.Handle}/tier", new { tier = "gold" }), HttpStatusCode.BadRequest, "validation_failed", "tier");
         await AssertProblemAsync(await Api.Admin.PutAsJsonAsync($"/api/admin/members/{ada.Handle}/status", new { status = "asleep" }), HttpStatusCode.BadRequest, "validation_failed", "status");
         await AssertProblemAsync(await Api.Admin.PostAsJsonAsync($"/api/admin/members/{ada.Handle}/credits", new { amount = 0 }), HttpStatusCode.BadRequest, "validation_failed", "amount");
+        // The smallest whole number has no positive counterpart (found by the fuzzer: it was a 500).
+        await AssertProblemAsync(await Api.Admin.PostAsJsonAsync($"/api/admin/members/{ada.Handle}/credits", new { amount = int.MinValue }), HttpStatusCode.BadRequest, "validation_failed", "amount");
+        await AssertProblemAsync(await Api.Admin.PostAsJsonAsync($"/api/admin/members/{ada.Handle}/credits", new { amount = 100_001 }), HttpStatusCode.BadRequest, "validation_failed", "amount");
         await AssertProblemAsync(await Api.Admin.PutAsJsonAsync("/api/admin/members/nobody_here/tier", new { tier = "basic" }), HttpStatusCode.NotFound, "not_found");
     }
 
