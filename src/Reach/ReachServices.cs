@@ -1,8 +1,6 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Reach.Bookmarks;
 using Reach.Credits;
@@ -49,8 +47,11 @@ public static class ReachServices
         services.AddSingleton<LiveNotifications>();
         services.AddSingleton(database);
         services.AddHostedService<PostgresListener>();
-        services.AddSingleton(provider => DbOptions.For(provider.GetRequiredService<DatabaseOptions>(), new NotificationPublisher(provider.GetRequiredService<LiveNotifications>())));
-        services.AddScoped<ReachDb>(provider => provider.GetRequiredService<DbOptions>().Create());
+        services.AddSingleton(provider => ReachDatabase.Open(
+            provider.GetRequiredService<DatabaseOptions>(),
+            new NotificationPublisher(provider.GetRequiredService<LiveNotifications>()),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddScoped<ReachDb>(provider => provider.GetRequiredService<ReachDatabase>().CreateContext());
         services.AddIdentityCore<Member>(options =>
             {
                 options.User.RequireUniqueEmail = true;
@@ -91,56 +92,5 @@ public static class ReachServices
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
         await db.Database.MigrateAsync(cancel);
-    }
-}
-
-/// <summary>The options of the one database context type this process uses.</summary>
-internal sealed class DbOptions
-{
-    private readonly Func<ReachDb> _create;
-
-    private DbOptions(Func<ReachDb> create) => _create = create;
-
-    public static DbOptions For(DatabaseOptions database, NotificationPublisher publisher)
-    {
-        if (database.IsPostgres)
-        {
-            var options = new DbContextOptionsBuilder<PostgresReachDb>().UseNpgsql(database.ConnectionString).AddInterceptors(publisher).Options;
-            return new DbOptions(() => new PostgresReachDb(options));
-        }
-
-        var sqlite = new DbContextOptionsBuilder<SqliteReachDb>()
-            .UseSqlite(database.ConnectionString)
-            .AddInterceptors(SqlitePragmas.Instance, publisher)
-            .Options;
-        var group = database.GroupCommit ? new GroupCommit(database.ConnectionString, publisher) : null;
-        return new DbOptions(() => new SqliteReachDb(sqlite) { GroupCommit = group });
-    }
-
-    public ReachDb Create() => _create();
-}
-
-/// <summary>
-/// Every SQLite connection: write-ahead log, a busy timeout instead of "database is locked", and full sync so that an
-/// acknowledged write survives a crash.
-/// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
-{
-    public static readonly SqlitePragmas Instance = new();
-
-    public const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

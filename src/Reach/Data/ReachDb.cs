@@ -66,7 +66,7 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
     internal HashSet<long> NotifySaved { get; } = [];
 
     /// <summary>Where this context's write transactions go to share a commit (SQLite), or null: one commit each.</summary>
-    internal GroupCommit? GroupCommit { get; init; }
+    internal GroupCommit? GroupCommit { get; set; }
 
     /// <summary>Whether this database is PostgreSQL (the statements that differ are few and named where they are).</summary>
     public abstract bool IsPostgres { get; }

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Reach.Notifications;
+
+namespace Reach.Data;
+
+/// <summary>
+/// The one database this process uses: its pooled EF Core contexts, its PostgreSQL data source (automatic
+/// preparation of the most used statements), and on SQLite the group commit and the open connections the hot reads
+/// keep their prepared statements on.
+/// </summary>
+public sealed class ReachDatabase : IAsyncDisposable
+{
+    // Statements prepared per PostgreSQL connection: the hot paths use a dozen, the cold ones many more.
+    private const int AutoPrepared = 64;
+
+    // Open SQLite read connections kept for reuse; more may be open at once, the rest are closed when returned.
+    private const int KeptReaders = 64;
+
+    private readonly Func<ReachDb> _create;
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly string _connectionString;
+
+    private ReachDatabase(DatabaseOptions options, Func<ReachDb> create, NpgsqlDataSource? postgres, GroupCommit? group)
+    {
+        Options = options;
+        _create = create;
+        Postgres = postgres;
+        GroupCommit = group;
+        _connectionString = options.ConnectionString;
+    }
+
+    public DatabaseOptions Options { get; }
+
+    public bool IsPostgres => Options.IsPostgres;
+
+    /// <summary>PostgreSQL only: the data source every connection of this process comes from.</summary>
+    internal NpgsqlDataSource? Postgres { get; }
+
+    /// <summary>SQLite only, unless turned off: where write transactions share a commit.</summary>
+    internal GroupCommit? GroupCommit { get; }
+
+    public static ReachDatabase Open(DatabaseOptions database, NotificationPublisher publisher, ILoggerFactory logging)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.IsPostgres)
+        {
+            var source = new NpgsqlDataSourceBuilder(database.ConnectionString);
+            if (source.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                source.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepared;
+                source.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+
+            source.UseLoggerFactory(logging);
+            var dataSource = source.Build();
+            var options = new DbContextOptionsBuilder<PostgresReachDb>()
+                .UseNpgsql(dataSource)
+                .UseLoggerFactory(logging)
+                .AddInterceptors(publisher)
+                .Options;
+            var pool = new PooledDbContextFactory<PostgresReachDb>(options);
+            return new ReachDatabase(database, pool.CreateDbContext, dataSource, null);
+        }
+
+        var sqlite = new DbContextOptionsBuilder<SqliteReachDb>()
+            .UseSqlite(database.ConnectionString)
+            .UseLoggerFactory(logging)
+            .AddInterceptors(SqlitePragmas.Instance, publisher)
+            .Options;
+        var group = database.GroupCommit ? new GroupCommit(database.ConnectionString, publisher) : null;
+        var contexts = new PooledDbContextFactory<SqliteReachDb>(sqlite);
+        return new ReachDatabase(database, contexts.CreateDbContext, null, group);
+    }
+
+    /// <summary>A context from the pool, ready for one unit of work (the caller's scope returns it).</summary>
+    public ReachDb CreateContext()
+    {
+        var db = _create();
+        db.GroupCommit = GroupCommit;
+        db.NotifySaved.Clear();
+        db.NotifyAfterCommit.Clear();
+        return db;
+    }
+
+    /// <summary>
+    /// An open connection for reads outside any transaction: on SQLite one of the kept connections, whose hot
+    /// statements stay prepared; on PostgreSQL one from the data source.
+    /// </summary>
+    public async ValueTask<ReadConnection> ReadAsync(CancellationToken cancel)
+    {
+        if (Postgres is { } source)
+        {
+            return new ReadConnection(this, await source.OpenConnectionAsync(cancel));
+        }
+
+        if (!_readers.TryTake(out var connection))
+        {
+            connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancel);
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = SqlitePragmas.Pragmas;
+            await pragmas.ExecuteNonQueryAsync(cancel);
+        }
+
+        return new ReadConnection(this, connection);
+    }
+
+    private async ValueTask ReturnAsync(DbConnection connection)
+    {
+        if (connection is SqliteConnection sqlite && _readers.Count < KeptReaders)
+        {
+            _readers.Add(sqlite);
+            return;
+        }
+
+        await connection.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_readers.TryTake(out var connection))
+        {
+            await connection.DisposeAsync();
+        }
+
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+    }
+
+    /// <summary>A connection lent for reads; disposing it gives it back.</summary>
+    public readonly struct ReadConnection(ReachDatabase owner, DbConnection connection) : IAsyncDisposable
+    {
+        public DbConnection Connection => connection;
+
+        public ValueTask DisposeAsync() => owner.ReturnAsync(connection);
+    }
+}
+
+/// <summary>
+/// Every SQLite connection: write-ahead log, a busy timeout instead of "database is locked", and full sync so that an
+/// acknowledged write survives a crash.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
