@@ -154,8 +154,9 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
         }
 
         var now = clock.GetUtcNow();
-        var regular = MessageRules.Decide(policy, await facts.ReadAsync(sender, recipient, MessageKind.Regular, null, now, cancel));
-        var inMail = MessageRules.Decide(policy, await facts.ReadAsync(sender, recipient, MessageKind.InMail, null, now, cancel));
+        var pair = (await facts.ReadPairAsync(sender.Id, RecipientKey.ById(recipient.Id), now, cancel, upkeep: false))!;
+        var regular = MessageRules.Decide(policy, pair.Facts(policy, MessageKind.Regular, null, now));
+        var inMail = MessageRules.Decide(policy, pair.Facts(policy, MessageKind.InMail, null, now));
         return new DecisionExplanation(sender, recipient, regular, inMail);
     }
 

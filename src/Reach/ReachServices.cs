@@ -47,9 +47,13 @@ public static class ReachServices
         services.AddSingleton<LiveNotifications>();
         services.AddSingleton(database);
         services.AddHostedService<PostgresListener>();
+        services.AddSingleton<Outbox.OutboxSignal>();
+        services.AddSingleton<Outbox.OutboxWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<Outbox.OutboxWorker>());
+        services.AddScoped(typeof(Lazy<>), typeof(ScopedLazy<>));
         services.AddSingleton(provider => ReachDatabase.Open(
             provider.GetRequiredService<DatabaseOptions>(),
-            new NotificationPublisher(provider.GetRequiredService<LiveNotifications>()),
+            new NotificationPublisher(provider.GetRequiredService<LiveNotifications>(), provider.GetRequiredService<Outbox.OutboxSignal>()),
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddScoped<ReachDb>(provider => provider.GetRequiredService<ReachDatabase>().CreateContext());
         services.AddIdentityCore<Member>(options =>
@@ -69,7 +73,11 @@ public static class ReachServices
         services.AddScoped<FactsReader>();
         services.AddScoped<CreditLedger>();
         services.AddScoped<DecisionLog>();
-        services.AddScoped<MessagingService>();
+        services.AddScoped<IdempotencyKeys>();
+        services.AddScoped<AnsweredInMails>();
+        services.AddScoped<Preflight>();
+        services.AddScoped<SendMessage>();
+        services.AddScoped<RespondToRequest>();
         services.AddScoped<ConversationService>();
         services.AddScoped<AccountService>();
         services.AddScoped<ConnectionService>();
@@ -94,3 +102,7 @@ public static class ReachServices
         await db.Database.MigrateAsync(cancel);
     }
 }
+
+/// <summary>A scoped service made only when first used: the hot paths take their cold dependencies this way.</summary>
+internal sealed class ScopedLazy<T>(IServiceProvider services) : Lazy<T>(services.GetRequiredService<T>)
+    where T : notnull;

@@ -324,7 +324,7 @@ public abstract class MessagingApiTests<TDatabase>(ApiFixture<TDatabase> fixture
         var db = scope.ServiceProvider.GetRequiredService<Reach.Data.ReachDb>();
         var senderId = (await db.FindByHandleAsync(sender.Handle, default))!.Id;
         var request = new Reach.Messaging.SendRequest(recipient.Handle, "Busy", null, false, null);
-        var hash = Reach.Messaging.MessagingService.RequestHash(request);
+        var hash = Reach.Messaging.IdempotencyKeys.RequestHash(request);
         db.IdempotencyRecords.Add(new Reach.Messaging.IdempotencyRecord
         {
             SenderId = senderId,

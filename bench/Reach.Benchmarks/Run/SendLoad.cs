@@ -19,7 +19,7 @@ public sealed record LoadResult(int Sends, int Workers, TimeSpan Elapsed, int Fa
 
 /// <summary>
 /// Sends a list of (sender, recipient) pairs with a number of concurrent workers, either through Reach's send path
-/// (<see cref="MessagingService.SendAsync"/>, in-process, a scope per send as a request has) or as hand-written SQL
+/// (<see cref="SendMessage.SendAsync"/>, in-process, a scope per send as a request has) or as hand-written SQL
 /// doing exactly the writes of the same send, one transaction per send.
 /// </summary>
 public static class SendLoad
@@ -35,16 +35,12 @@ public static class SendLoad
         var elapsed = await RunAsync(pairs, workers, async pair =>
         {
             await using var scope = services.CreateAsyncScope();
-            var messaging = scope.ServiceProvider.GetRequiredService<MessagingService>();
+            var messaging = scope.ServiceProvider.GetRequiredService<SendMessage>();
             var handle = "member" + pair.Recipient.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var outcome = await messaging.SendAsync(pair.Sender, new SendRequest(handle, Body, null, null, null), null, CancellationToken.None);
-            if (!outcome.Succeeded)
+            if (outcome is not SendOutcome.Sent && Interlocked.Increment(ref failed) == 1)
             {
-                if (Interlocked.Increment(ref failed) == 1)
-                {
-                    Console.Error.WriteLine($"refused: m{pair.Sender} to {handle}: {outcome.Failure}");
-                }
-
+                Console.Error.WriteLine($"refused: m{pair.Sender} to {handle}: {outcome}");
             }
         });
         return new LoadResult(pairs.Length, workers, elapsed, failed, statements.Count / (double)pairs.Length, statements.Time.TotalMilliseconds / (elapsed.TotalMilliseconds * workers));
@@ -84,7 +80,7 @@ public static class SendLoad
                 Parameter(command, "at", at);
                 Parameter(command, "period", period);
                 Parameter(command, "cap", cap);
-                Parameter(command, "day", FactsReader.Day(now));
+                Parameter(command, "day", PairFacts.Day(now));
                 Parameter(command, "body", Body);
                 Parameter(command, "lowWritten", senderIsLow);
                 Parameter(command, "highWritten", !senderIsLow);

@@ -43,7 +43,7 @@ public static class MembersApi
         var members = app.MapGroup("/api/members").WithTags("Members").RequireAuthorization();
 
         members.MapGet("/{handle}", async Task<Results<Ok<ProfileJson>, ProblemHttpResult>> (
-            string handle, ClaimsPrincipal user, ReachDb db, MessagingService messaging, Hints hints, ReachPolicy policy, CancellationToken cancel) =>
+            string handle, ClaimsPrincipal user, ReachDb db, Preflight preflight, Hints hints, ReachPolicy policy, CancellationToken cancel) =>
         {
             var me = user.MemberId();
             var member = await db.FindByHandleAsync(handle, cancel);
@@ -58,10 +58,10 @@ public static class MembersApi
                 return TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), hint, null));
             }
 
-            var preflight = await messaging.PreflightAsync(me, handle, inMail: false, recipientEmail: null, cancel);
-            return preflight.Failure is { } failure
+            var decided = await preflight.DecideAsync(me, handle, inMail: false, recipientEmail: null, cancel);
+            return decided.Failure is { } failure
                 ? Problems.For(failure, policy)
-                : TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), hint, DecisionJson.From(preflight.Value!, policy)));
+                : TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), hint, DecisionJson.From(decided.Value!, policy)));
         });
 
         var me = app.MapGroup("/api/me").WithTags("Me").RequireAuthorization();

@@ -20,7 +20,7 @@ public static class MessagesApi
     public static void MapMessages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/reach/{handle}", async Task<Results<Ok<DecisionJson>, ProblemHttpResult>> (
-            string handle, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, ReachMetrics metrics,
+            string handle, ClaimsPrincipal user, Preflight preflight, ReachPolicy policy, ReachMetrics metrics,
             [FromQuery] string? inMail, [FromQuery] string? recipientEmail, [FromQuery] string? body, CancellationToken cancel) =>
         {
             if (inMail is not (null or "true" or "false"))
@@ -28,7 +28,7 @@ public static class MessagesApi
                 return Problems.Invalid("inMail", "inMail must be true or false.", policy);
             }
 
-            var outcome = await messaging.PreflightAsync(user.MemberId(), handle, inMail == "true", recipientEmail, cancel, draft: body);
+            var outcome = await preflight.DecideAsync(user.MemberId(), handle, inMail == "true", recipientEmail, cancel, draft: body);
             if (outcome.Failure is { } failure)
             {
                 return Problems.For(failure, policy);
@@ -40,7 +40,7 @@ public static class MessagesApi
 
         var messages = app.MapGroup("/api/messages").WithTags("Messages").RequireAuthorization();
         messages.MapPost("/", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
-            SendRequest request, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, ReachMetrics metrics,
+            SendRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy, ReachMetrics metrics,
             [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancel) =>
         {
             var outcome = await messaging.SendAsync(user.MemberId(), request, idempotencyKey, cancel);
@@ -84,39 +84,41 @@ public static class MessagesApi
         });
 
         conversations.MapPost("/{id:long}/messages", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
-            long id, ReplyRequest request, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, ReachMetrics metrics, CancellationToken cancel) =>
+            long id, ReplyRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy, ReachMetrics metrics, CancellationToken cancel) =>
             Respond(await messaging.ReplyAsync(user.MemberId(), id, request.Body, cancel), policy, metrics));
 
         conversations.MapPost("/{id:long}/accept", async Task<Results<NoContent, ProblemHttpResult>> (
-            long id, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
+            long id, ClaimsPrincipal user, RespondToRequest requests, ReachPolicy policy, CancellationToken cancel) =>
         {
-            var outcome = await messaging.AcceptAsync(user.MemberId(), id, cancel);
+            var outcome = await requests.AcceptAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
         });
 
         conversations.MapPost("/{id:long}/decline", async Task<Results<NoContent, ProblemHttpResult>> (
-            long id, ClaimsPrincipal user, MessagingService messaging, ReachPolicy policy, CancellationToken cancel) =>
+            long id, ClaimsPrincipal user, RespondToRequest requests, ReachPolicy policy, CancellationToken cancel) =>
         {
-            var outcome = await messaging.DeclineAsync(user.MemberId(), id, cancel);
+            var outcome = await requests.DeclineAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
         });
     }
 
-    private static Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult> Respond(Outcome<SendResult> outcome, ReachPolicy policy, ReachMetrics metrics)
+    private static Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult> Respond(SendOutcome outcome, ReachPolicy policy, ReachMetrics metrics)
     {
-        switch (outcome.Failure)
+        switch (outcome)
         {
-            case null:
-                metrics.Sent(outcome.Value!);
-                return TypedResults.Created($"/api/conversations/{outcome.Value!.ConversationId}", outcome.Value);
-            case { Code: "replay" } replay:
+            case SendOutcome.Sent { Result: var sent }:
+                metrics.Sent(sent);
+                return TypedResults.Created($"/api/conversations/{sent.ConversationId}", sent);
+            case SendOutcome.Replayed { Response: var response }:
                 // The stored response of the first send with this Idempotency-Key.
-                return TypedResults.Content(replay.Detail, "application/json", statusCode: StatusCodes.Status201Created);
-            case { Code: Failure.Codes.MessageLocked } locked:
-                metrics.Decided(locked.Decision!.Value, "send");
-                return Problems.For(locked, policy);
-            case var failure:
+                return TypedResults.Content(response, "application/json", statusCode: StatusCodes.Status201Created);
+            case SendOutcome.Locked { Decision: var decision }:
+                metrics.Decided(decision, "send");
+                return Problems.For(Failure.Locked(decision), policy);
+            case SendOutcome.Refused { Failure: var failure }:
                 return Problems.For(failure, policy);
+            default:
+                throw new InvalidOperationException("A send ends sent, replayed, locked or refused.");
         }
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Reach.Credits;
 using Reach.Data;
 using Reach.Messaging;
 using Reach.Notifications;
@@ -14,7 +13,7 @@ namespace Reach.Bookmarks;
 /// keeps its last state; the change from locked to reachable is a conditional update, so one flip notifies once
 /// however many processes see it.
 /// </summary>
-public sealed class Reachability(ReachDb db, ReachPolicy policy, TimeProvider clock, FactsReader facts, CreditLedger credits)
+public sealed class Reachability(ReachDb db, ReachPolicy policy, TimeProvider clock, FactsReader facts)
 {
     /// <summary>How far ahead a member is told that credits expire.</summary>
     public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(7);
@@ -42,21 +41,10 @@ public sealed class Reachability(ReachDb db, ReachPolicy policy, TimeProvider cl
     public async Task<bool> IsReachableAsync(long memberId, long targetId, CancellationToken cancel)
     {
         var now = clock.GetUtcNow();
-        var member = await db.Members.AsNoTracking().FirstAsync(m => m.Id == memberId, cancel);
-        var target = await db.Members.AsNoTracking().FirstAsync(m => m.Id == targetId, cancel);
-        if (credits.UpkeepDue(member, now))
-        {
-            member = await db.InTransactionAsync(async c =>
-            {
-                var locked = (await db.LockMemberAsync(memberId, c))!;
-                await credits.UpkeepAsync(locked, now, c);
-                await db.SaveChangesAsync(c);
-                return locked;
-            }, cancel);
-        }
-
-        return MessageRules.Decide(policy, await facts.ReadAsync(member, target, MessageKind.Regular, null, now, cancel)).Allowed
-            || MessageRules.Decide(policy, await facts.ReadAsync(member, target, MessageKind.InMail, null, now, cancel)).Allowed;
+        var pair = await facts.ReadPairAsync(memberId, RecipientKey.ById(targetId), now, cancel);
+        return pair is not null
+            && (MessageRules.Decide(policy, pair.Facts(policy, MessageKind.Regular, null, now)).Allowed
+                || MessageRules.Decide(policy, pair.Facts(policy, MessageKind.InMail, null, now)).Allowed);
     }
 
     private async Task RecheckAsync(IQueryable<Bookmark> bookmarks, CancellationToken cancel)

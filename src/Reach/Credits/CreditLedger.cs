@@ -163,9 +163,15 @@ public sealed class CreditLedger(ReachDb db, ReachPolicy policy)
     public bool UpkeepDue(Member member, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(member);
-        var tier = policy.FindTier(member.TierId) ?? policy.DefaultTier;
-        return (tier.HasInMail && member.CreditsGrantedFor != policy.Periods.Containing(now).Key)
-            || (member.NextCreditExpiry is { } next && next <= now);
+        return UpkeepDue(member.TierId, member.CreditsGrantedFor, member.NextCreditExpiry, now);
+    }
+
+    /// <summary>The same, from the member's tier, last granted period and next expiry.</summary>
+    public bool UpkeepDue(string tierId, string? creditsGrantedFor, DateTimeOffset? nextCreditExpiry, DateTimeOffset now)
+    {
+        var tier = policy.FindTier(tierId) ?? policy.DefaultTier;
+        return (tier.HasInMail && creditsGrantedFor != policy.Periods.Containing(now).Key)
+            || (nextCreditExpiry is { } next && next <= now);
     }
 
     private static DateTimeOffset? NextExpiry(ImmutableArray<CreditLot> lots)

@@ -86,6 +86,7 @@ public sealed class ReachDatabase : IAsyncDisposable
         db.GroupCommit = GroupCommit;
         db.NotifySaved.Clear();
         db.NotifyAfterCommit.Clear();
+        db.OutboxAfterCommit = false;
         return db;
     }
 

@@ -59,11 +59,19 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
 
     public DbSet<Comment> Comments => Set<Comment>();
 
+    public DbSet<Outbox.OutboxItem> Outbox => Set<Outbox.OutboxItem>();
+
     /// <summary>Members with notifications saved but not yet committed; pushed live when the commit is done.</summary>
     internal HashSet<long> NotifyAfterCommit { get; } = [];
 
     /// <summary>Members with notifications in the save under way.</summary>
     internal HashSet<long> NotifySaved { get; } = [];
+
+    /// <summary>The transaction under way stored outbox items: the worker is woken when it commits.</summary>
+    internal bool OutboxAfterCommit { get; set; }
+
+    /// <summary>Wakes the member's open pages once the current transaction commits (a notification written in SQL).</summary>
+    internal void WakeAfterCommit(long memberId) => NotifyAfterCommit.Add(memberId);
 
     /// <summary>Where this context's write transactions go to share a commit (SQLite), or null: one commit each.</summary>
     internal GroupCommit? GroupCommit { get; set; }

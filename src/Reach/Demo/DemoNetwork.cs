@@ -118,7 +118,7 @@ public static class DemoNetwork
         var db = seed.ServiceProvider.GetRequiredService<ReachDb>();
         var ids = await db.Members.ToDictionaryAsync(m => m.Handle, m => m.Id, cancel);
         var invitations = seed.ServiceProvider.GetRequiredService<InvitationService>();
-        var messaging = seed.ServiceProvider.GetRequiredService<MessagingService>();
+        var messaging = seed.ServiceProvider.GetRequiredService<SendMessage>();
         var safety = seed.ServiceProvider.GetRequiredService<SafetyService>();
         var accountsService = seed.ServiceProvider.GetRequiredService<AccountService>();
         var clock = seed.ServiceProvider.GetRequiredService<TimeProvider>();
@@ -133,7 +133,9 @@ public static class DemoNetwork
         }
 
         async Task<SendResult> Send(string from, string to, string body, bool inMail = false, string? subject = null) =>
-            Must(await messaging.SendAsync(ids[from], new SendRequest(to, body, subject, inMail, null), null, cancel));
+            await messaging.SendAsync(ids[from], new SendRequest(to, body, subject, inMail, null), null, cancel) is SendOutcome.Sent { Result: var sent }
+                ? sent
+                : throw new InvalidOperationException($"demo: {from} could not message {to}.");
 
         // Connections: alex knows dennis and a few others; everyone has a handful, some 500+ in spirit.
         foreach (var other in new[] { "dennis", "edsger", "annie", "bjarne", "claude" })

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Reach.Credits;
 using Reach.Data;
 using Reach.Members;
 using Reach.Policy;
@@ -6,63 +8,71 @@ using Reach.Policy;
 namespace Reach.Messaging;
 
 /// <summary>
-/// Gathers the <see cref="DecisionFacts"/> for a sender and a recipient from the database. Pre-flight and send both
-/// read facts here and decide with <see cref="MessageRules.Decide"/>, so they never disagree.
+/// Gathers the <see cref="DecisionFacts"/> of a sender and recipients. One pair is read in one prepared statement
+/// (<see cref="PairFacts"/>) — the pre-flight, a send, a bookmark check and the operator's trace all read it there
+/// and decide with <see cref="MessageRules.Decide"/>, so they never disagree; a page of search results is read with
+/// one query per kind of fact (<see cref="ReadManyAsync"/>).
 /// </summary>
-public sealed class FactsReader(ReachDb db, ReachPolicy policy)
+public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, Lazy<ReachDb> context, Lazy<CreditLedger> credits)
 {
-    /// <summary>
-    /// The facts of one sender and one recipient in one statement (a send and a pre-flight run it; each fact is a
-    /// scalar subquery through its index).
-    /// </summary>
-    public async Task<DecisionFacts> ReadAsync(
-        Member sender, Member recipient, MessageKind kind, string? givenEmail, DateTimeOffset now, CancellationToken cancel)
-    {
-        ArgumentNullException.ThrowIfNull(sender);
-        ArgumentNullException.ThrowIfNull(recipient);
-        var (s, r) = (sender.Id, recipient.Id);
-        var (low, high) = s < r ? (s, r) : (r, s);
-        var period = policy.Periods.Containing(now).Key;
-        var windowStart = InvitationRules.WindowStart(policy, now);
-        var day = Day(now);
-        var senderEmail = MemberRules.NormalizeEmail(sender.Email ?? string.Empty);
-        var knownContacts = recipient.WhoCanMessage == WhoCanMessage.KnownContacts;
-        var pair = await db.Members.AsNoTracking().Where(m => m.Id == s).Select(m => new PairRow
-        {
-            Blocked = db.Blocks.Any(b => (b.BlockerId == s && b.BlockedId == r) || (b.BlockerId == r && b.BlockedId == s)),
-            Connected = db.Connections.Any(c => c.MemberId == s && c.OtherId == r),
-            LowHasWritten = db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => (bool?)c.LowHasWritten).FirstOrDefault(),
-            HighHasWritten = db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => (bool?)c.HighHasWritten).FirstOrDefault(),
-            LowUnansweredCold = db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => c.LowUnansweredCold).FirstOrDefault(),
-            HighUnansweredCold = db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => c.HighUnansweredCold).FirstOrDefault(),
-            LowUnansweredInMail = db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => c.LowUnansweredInMail).FirstOrDefault(),
-            HighUnansweredInMail = db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => c.HighUnansweredInMail).FirstOrDefault(),
-            PendingSentAt = db.Invitations
-                .Where(i => i.FromId == s && i.ToId == r && i.State == Invitations.InvitationState.Pending)
-                .OrderBy(i => i.Id).Select(i => (DateTimeOffset?)i.SentAt).FirstOrDefault(),
-            WithdrawnAt = db.Invitations
-                .Where(i => i.FromId == s && i.ToId == r && i.State == Invitations.InvitationState.Withdrawn && i.RespondedAt != null)
-                .OrderByDescending(i => i.RespondedAt).Select(i => i.RespondedAt).FirstOrDefault(),
-            SentThisWeek = db.Invitations.Count(i => i.FromId == s && i.SentAt > windowStart),
-            InAddressBook = knownContacts && db.AddressBook.Any(e => e.OwnerId == r && e.Email == senderEmail),
-            Received = db.ReceiveCounters.Where(c => c.MemberId == r && c.PeriodKey == period).Select(c => c.Used).FirstOrDefault(),
-            WrongEmails = db.EmailAttempts.Where(a => a.SenderId == s && a.Day == day).Select(a => a.Count).FirstOrDefault(),
-        }).FirstAsync(cancel);
+    private ReachDb Db => context.Value;
 
-        var senderIsLow = s == low;
-        var attemptsLeft = Math.Max(0, policy.WrongEmailAttemptsPerDay - pair.WrongEmails);
-        return Facts(sender, recipient, kind, givenEmail, now, attemptsLeft, InvitationRules.InvitationsLeft(policy, pair.SentThisWeek)) with
+    /// <summary>
+    /// The pair's facts as they are now, read outside any transaction on a kept connection; null when there is no
+    /// such recipient. With <paramref name="upkeep"/>, the sender's credits are first brought up to date when a grant
+    /// or an expiry is due (in a short transaction of its own).
+    /// </summary>
+    public async Task<PairFacts?> ReadPairAsync(long senderId, RecipientKey recipient, DateTimeOffset now, CancellationToken cancel, bool upkeep = true)
+    {
+        PairFacts? pair;
+        await using (var read = await database.ReadAsync(cancel))
         {
-            Blocked = pair.Blocked,
-            Connected = pair.Connected,
-            OpenConversation = (senderIsLow ? pair.HighHasWritten : pair.LowHasWritten) == true,
-            PendingInvitationSentAt = pair.PendingSentAt,
-            InAddressBook = pair.InAddressBook,
-            ColdMessagesReceived = pair.Received,
-            UnansweredColdMessages = senderIsLow ? pair.LowUnansweredCold : pair.HighUnansweredCold,
-            UnansweredInMails = senderIsLow ? pair.LowUnansweredInMail : pair.HighUnansweredInMail,
-            ReinviteBlockedUntil = pair.WithdrawnAt is { } at ? InvitationRules.ReinviteBlockedUntil(policy, at) : null,
-        };
+            pair = await ReadPairAsync(read.Connection, null, senderId, recipient, now, lockSender: false, cancel);
+        }
+
+        if (upkeep && pair is not null && credits.Value.UpkeepDue(pair.SenderTierId, pair.CreditsGrantedFor, pair.NextCreditExpiry, now))
+        {
+            pair.CreditBalance = await Db.InTransactionAsync(async c =>
+            {
+                var sender = (await Db.LockMemberAsync(senderId, c))!;
+                await credits.Value.UpkeepAsync(sender, now, c);
+                return sender.CreditBalance;
+            }, cancel);
+        }
+
+        return pair;
+    }
+
+    /// <summary>
+    /// The pair's facts on a connection (in its transaction, if any), in one round trip; with
+    /// <paramref name="lockSender"/> the sender's row is locked first (PostgreSQL), to the end of the transaction.
+    /// The recipient's address book is read only when the decision needs it.
+    /// </summary>
+    public async Task<PairFacts?> ReadPairAsync(
+        DbConnection connection, DbTransaction? transaction, long senderId, RecipientKey recipient, DateTimeOffset now, bool lockSender, CancellationToken cancel)
+    {
+        PairFacts? pair;
+        await using (var batch = StatementBatch.On(connection, transaction))
+        {
+            if (lockSender)
+            {
+                batch.Add(MessagingSql.LockMember).Set("member", senderId);
+            }
+
+            PairFacts.Add(batch, senderId, recipient, policy, now);
+            await using var reader = await batch.ExecuteAsync(cancel);
+            pair = await PairFacts.ReadAsync(reader);
+        }
+
+        if (pair is { NeedsAddressBook: true, SenderEmail: { } email })
+        {
+            await using var batch = StatementBatch.On(connection, transaction);
+            batch.Add(MessagingSql.InAddressBook).Set("owner", pair.RecipientId).Set("email", MemberRules.NormalizeEmail(email));
+            await using var reader = await batch.ExecuteAsync(cancel);
+            pair.InAddressBook = await reader.ReadAsync() && reader.GetBoolean(0);
+        }
+
+        return pair;
     }
 
     /// <summary>
@@ -78,35 +88,35 @@ public sealed class FactsReader(ReachDb db, ReachPolicy policy)
         var ids = recipients.Select(r => r.Id).ToList();
         var period = policy.Periods.Containing(now);
         var windowStart = InvitationRules.WindowStart(policy, now);
-        var day = Day(now);
+        var day = PairFacts.Day(now);
 
-        var blocked = (await db.Blocks
+        var blocked = (await Db.Blocks
             .Where(b => (b.BlockerId == s && ids.Contains(b.BlockedId)) || (ids.Contains(b.BlockerId) && b.BlockedId == s))
             .Select(b => b.BlockerId == s ? b.BlockedId : b.BlockerId)
             .ToListAsync(cancel)).ToHashSet();
-        var connected = (await db.Connections.Where(c => c.MemberId == s && ids.Contains(c.OtherId)).Select(c => c.OtherId).ToListAsync(cancel)).ToHashSet();
-        var conversations = (await db.Conversations.AsNoTracking()
+        var connected = (await Db.Connections.Where(c => c.MemberId == s && ids.Contains(c.OtherId)).Select(c => c.OtherId).ToListAsync(cancel)).ToHashSet();
+        var conversations = (await Db.Conversations.AsNoTracking()
             .Where(c => (c.LowId == s && ids.Contains(c.HighId)) || (c.HighId == s && ids.Contains(c.LowId)))
             .ToListAsync(cancel)).ToDictionary(c => c.Other(s));
-        var pending = (await db.Invitations
+        var pending = (await Db.Invitations
             .Where(i => i.FromId == s && ids.Contains(i.ToId) && i.State == Invitations.InvitationState.Pending)
             .Select(i => new { i.ToId, i.SentAt })
             .ToListAsync(cancel)).GroupBy(i => i.ToId).ToDictionary(g => g.Key, g => g.First().SentAt);
-        var withdrawn = (await db.Invitations
+        var withdrawn = (await Db.Invitations
             .Where(i => i.FromId == s && ids.Contains(i.ToId) && i.State == Invitations.InvitationState.Withdrawn && i.RespondedAt != null)
             .Select(i => new { i.ToId, i.RespondedAt })
             .ToListAsync(cancel)).GroupBy(i => i.ToId).ToDictionary(g => g.Key, g => g.Max(i => i.RespondedAt!.Value));
-        var sentThisWeek = await db.Invitations.CountAsync(i => i.FromId == s && i.SentAt > windowStart, cancel);
+        var sentThisWeek = await Db.Invitations.CountAsync(i => i.FromId == s && i.SentAt > windowStart, cancel);
         var senderEmail = MemberRules.NormalizeEmail(sender.Email ?? string.Empty);
         var knownContactIds = recipients.Where(r => r.WhoCanMessage == WhoCanMessage.KnownContacts).Select(r => r.Id).ToList();
         var inAddressBook = knownContactIds.Count == 0
             ? []
-            : (await db.AddressBook.Where(e => knownContactIds.Contains(e.OwnerId) && e.Email == senderEmail).Select(e => e.OwnerId).ToListAsync(cancel)).ToHashSet();
-        var received = (await db.ReceiveCounters
+            : (await Db.AddressBook.Where(e => knownContactIds.Contains(e.OwnerId) && e.Email == senderEmail).Select(e => e.OwnerId).ToListAsync(cancel)).ToHashSet();
+        var received = (await Db.ReceiveCounters
             .Where(c => ids.Contains(c.MemberId) && c.PeriodKey == period.Key)
             .Select(c => new { c.MemberId, c.Used })
             .ToListAsync(cancel)).ToDictionary(c => c.MemberId, c => c.Used);
-        var wrongEmails = await db.EmailAttempts
+        var wrongEmails = await Db.EmailAttempts
             .Where(a => a.SenderId == s && a.Day == day)
             .Select(a => a.Count)
             .FirstOrDefaultAsync(cancel);
@@ -152,9 +162,6 @@ public sealed class FactsReader(ReachDb db, ReachPolicy policy)
         EmailAttemptsLeft = attemptsLeft,
     };
 
-    /// <summary>The UTC day key of the wrong-email limit.</summary>
-    public static string Day(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
     // Once the day's wrong-email attempts are used up, an email is not checked at all, so guessing cannot go on.
     private static GivenEmail EmailEvidence(string? givenEmail, Member recipient, int attemptsLeft)
     {
@@ -166,36 +173,5 @@ public sealed class FactsReader(ReachDb db, ReachPolicy policy)
         return MemberRules.NormalizeEmail(givenEmail) == MemberRules.NormalizeEmail(recipient.Email ?? string.Empty)
             ? GivenEmail.Matches
             : GivenEmail.DoesNotMatch;
-    }
-
-    private sealed class PairRow
-    {
-        public bool Blocked { get; init; }
-
-        public bool Connected { get; init; }
-
-        public bool? LowHasWritten { get; init; }
-
-        public bool? HighHasWritten { get; init; }
-
-        public int LowUnansweredCold { get; init; }
-
-        public int HighUnansweredCold { get; init; }
-
-        public int LowUnansweredInMail { get; init; }
-
-        public int HighUnansweredInMail { get; init; }
-
-        public DateTimeOffset? PendingSentAt { get; init; }
-
-        public DateTimeOffset? WithdrawnAt { get; init; }
-
-        public int SentThisWeek { get; init; }
-
-        public bool InAddressBook { get; init; }
-
-        public int Received { get; init; }
-
-        public int WrongEmails { get; init; }
     }
 }

@@ -56,9 +56,10 @@ public sealed class LiveNotifications
 
 /// <summary>
 /// Pushes stored notifications once they are committed: after a save outside a transaction, or when the transaction
-/// around the save commits. A rolled-back transaction pushes nothing.
+/// around the save commits. A rolled-back transaction pushes nothing. Wakes the outbox worker likewise when the
+/// transaction stored work for it.
 /// </summary>
-public sealed class NotificationPublisher(LiveNotifications live) : ISaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class NotificationPublisher(LiveNotifications live, Outbox.OutboxSignal outbox) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     /// <summary>The PostgreSQL channel on which every process hears of new notifications (the payload is the member's id).</summary>
     public const string PostgresChannel = "reach_notifications";
@@ -138,6 +139,11 @@ public sealed class NotificationPublisher(LiveNotifications live) : ISaveChanges
                     db.NotifySaved.Add(entry.Entity.MemberId);
                 }
             }
+
+            if (db.ChangeTracker.Entries<Outbox.OutboxItem>().Any(entry => entry.State == EntityState.Added))
+            {
+                db.OutboxAfterCommit = true;
+            }
         }
     }
 
@@ -158,14 +164,21 @@ public sealed class NotificationPublisher(LiveNotifications live) : ISaveChanges
 
     private void Publish(DbContext? context)
     {
-        if (context is ReachDb { NotifyAfterCommit.Count: > 0 } db)
+        if (context is not ReachDb db)
         {
-            foreach (var memberId in db.NotifyAfterCommit)
-            {
-                live.Publish(memberId);
-            }
+            return;
+        }
 
-            db.NotifyAfterCommit.Clear();
+        foreach (var memberId in db.NotifyAfterCommit)
+        {
+            live.Publish(memberId);
+        }
+
+        db.NotifyAfterCommit.Clear();
+        if (db.OutboxAfterCommit)
+        {
+            db.OutboxAfterCommit = false;
+            outbox.Raise();
         }
     }
 
@@ -174,6 +187,7 @@ public sealed class NotificationPublisher(LiveNotifications live) : ISaveChanges
         if (context is ReachDb db)
         {
             db.NotifyAfterCommit.Clear();
+            db.OutboxAfterCommit = false;
         }
     }
 }

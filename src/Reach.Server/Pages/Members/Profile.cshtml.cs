@@ -12,7 +12,7 @@ using Reach.Server.Api;
 namespace Reach.Server.Pages.Members;
 
 /// <summary>A member's profile with the Message button, open or locked, and every way to unlock it (SPEC §2.3, §4).</summary>
-public sealed class ProfileModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, Reach.Posts.PostService posts, Hints hints, ReachPolicy policy) : MemberPage
+public sealed class ProfileModel(ReachDb db, Preflight preflight, BookmarkService bookmarks, Reach.Posts.PostService posts, Hints hints, ReachPolicy policy) : MemberPage
 {
     public Member? Member { get; private set; }
 
@@ -41,13 +41,13 @@ public sealed class ProfileModel(ReachDb db, MessagingService messaging, Bookmar
         IsMe = Member.Id == Me;
         if (!IsMe)
         {
-            var preflight = await messaging.PreflightAsync(Me, Member.Handle, inMail: false, recipientEmail: null, cancel);
-            if (preflight.Failure is not null)
+            var decided = await preflight.DecideAsync(Me, Member.Handle, inMail: false, recipientEmail: null, cancel);
+            if (decided.Failure is not null)
             {
                 return NotFound();
             }
 
-            Decision = DecisionJson.From(preflight.Value!.Decision, policy);
+            Decision = DecisionJson.From(decided.Value!.Decision, policy);
             Bookmarked = await bookmarks.HasAsync(Me, Member.Id, cancel);
             IBlocked = await db.Blocks.AnyAsync(b => b.BlockerId == Me && b.BlockedId == Member.Id, cancel);
         }

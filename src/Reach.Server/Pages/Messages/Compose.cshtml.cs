@@ -13,7 +13,7 @@ namespace Reach.Server.Pages.Messages;
 /// Writing a first message or an InMail. The page asks the pre-flight first, so a locked message shows its notice
 /// before anything is typed; the send decides again, and a form sent twice delivers once (its idempotency key).
 /// </summary>
-public sealed class ComposeModel(ReachDb db, MessagingService messaging, BookmarkService bookmarks, ReachPolicy policy) : MemberPage
+public sealed class ComposeModel(ReachDb db, SendMessage messaging, Preflight preflight, BookmarkService bookmarks, ReachPolicy policy) : MemberPage
 {
     [BindProperty(SupportsGet = true, Name = "to")]
     public string? To { get; set; }
@@ -63,34 +63,31 @@ public sealed class ComposeModel(ReachDb db, MessagingService messaging, Bookmar
     public async Task<IActionResult> OnPostAsync(CancellationToken cancel)
     {
         var request = new SendRequest(To, Body, InMail ? Subject ?? string.Empty : null, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email);
-        var sent = await messaging.SendAsync(Me, request, string.IsNullOrEmpty(Key) ? null : Key, cancel);
-        if (sent.Failure is null)
+        switch (await messaging.SendAsync(Me, request, string.IsNullOrEmpty(Key) ? null : Key, cancel))
         {
-            return BackTo($"/messages/{sent.Value!.ConversationId}", InMail ? "InMail sent." : "Message sent.");
-        }
+            case SendOutcome.Sent sent:
+                return BackTo($"/messages/{sent.Result.ConversationId}", InMail ? "InMail sent." : "Message sent.");
+            case SendOutcome.Replayed:
+                return Redirect("/messages?folder=sent");
+            case SendOutcome.Locked locked:
+                if (await PreflightAsync(cancel, decide: false) is { } gone)
+                {
+                    return gone;
+                }
 
-        var failure = sent.Failure;
-        if (failure.Code == "replay")
-        {
-            return Redirect("/messages?folder=sent");
-        }
+                Decision = DecisionJson.From(locked.Decision, policy);
+                return Page();
+            case SendOutcome.Refused { Failure: var failure }:
+                if (await PreflightAsync(cancel) is { } elsewhere)
+                {
+                    return elsewhere;
+                }
 
-        var found = await PreflightAsync(cancel, decide: failure.Decision is null);
-        if (found is not null)
-        {
-            return found;
+                ModelState.AddModelError(failure.Field == "body" ? "Body" : string.Empty, failure.Detail);
+                return Page();
+            default:
+                throw new InvalidOperationException("A send ends sent, replayed, locked or refused.");
         }
-
-        if (failure.Decision is { } locked)
-        {
-            Decision = DecisionJson.From(locked, policy);
-        }
-        else
-        {
-            ModelState.AddModelError(failure.Field == "body" ? "Body" : string.Empty, failure.Detail);
-        }
-
-        return Page();
     }
 
     /// <summary>Re-reads the decision with the draft, for the tips; sends nothing.</summary>
@@ -122,13 +119,13 @@ public sealed class ComposeModel(ReachDb db, MessagingService messaging, Bookmar
         }
 
         var draft = Body is { Length: > 0 and <= 8000 } ? Body : null;
-        var preflight = await messaging.PreflightAsync(Me, Recipient.Handle, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), cancel, draft);
-        if (preflight.Failure is { } failure)
+        var decided = await preflight.DecideAsync(Me, Recipient.Handle, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), cancel, draft);
+        if (decided.Failure is { } failure)
         {
             return BackTo("/m/" + Recipient.Handle, failure.Detail);
         }
 
-        Decision = DecisionJson.From(preflight.Value!, policy);
+        Decision = DecisionJson.From(decided.Value!, policy);
         var me = Me;
         Balance = await db.Members.AsNoTracking().Where(m => m.Id == me).Select(m => m.CreditBalance).FirstAsync(cancel);
         return null;

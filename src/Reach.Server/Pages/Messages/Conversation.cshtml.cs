@@ -6,7 +6,7 @@ using Reach.Server.Api;
 namespace Reach.Server.Pages.Messages;
 
 /// <summary>One conversation: read, reply, and for a request accept or decline (SPEC §3).</summary>
-public sealed class ConversationModel(ConversationService conversations, MessagingService messaging, ReachPolicy policy) : MemberPage
+public sealed class ConversationModel(ConversationService conversations, SendMessage messaging, RespondToRequest requests, ReachPolicy policy) : MemberPage
 {
     public ConversationDetail? Detail { get; private set; }
 
@@ -20,7 +20,7 @@ public sealed class ConversationModel(ConversationService conversations, Messagi
     public async Task<IActionResult> OnPostReplyAsync(long id, string? body, CancellationToken cancel)
     {
         var sent = await messaging.ReplyAsync(Me, id, body, cancel);
-        if (sent.Failure is null)
+        if (sent is SendOutcome.Sent)
         {
             return Redirect($"/messages/{id}");
         }
@@ -30,13 +30,14 @@ public sealed class ConversationModel(ConversationService conversations, Messagi
             return NotFound();
         }
 
-        if (sent.Failure.Decision is { } decision)
+        switch (sent)
         {
-            Locked = DecisionJson.From(decision, policy);
-        }
-        else
-        {
-            ModelState.AddModelError(string.Empty, sent.Failure.Detail);
+            case SendOutcome.Locked locked:
+                Locked = DecisionJson.From(locked.Decision, policy);
+                break;
+            case SendOutcome.Refused refused:
+                ModelState.AddModelError(string.Empty, refused.Failure.Detail);
+                break;
         }
 
         return Page();
@@ -44,13 +45,13 @@ public sealed class ConversationModel(ConversationService conversations, Messagi
 
     public async Task<IActionResult> OnPostAcceptAsync(long id, CancellationToken cancel)
     {
-        var outcome = await messaging.AcceptAsync(Me, id, cancel);
+        var outcome = await requests.AcceptAsync(Me, id, cancel);
         return outcome.Failure is { } failure ? BackTo($"/messages/{id}", failure.Detail) : BackTo($"/messages/{id}", "Accepted: the conversation is in your Inbox.");
     }
 
     public async Task<IActionResult> OnPostDeclineAsync(long id, CancellationToken cancel)
     {
-        var outcome = await messaging.DeclineAsync(Me, id, cancel);
+        var outcome = await requests.DeclineAsync(Me, id, cancel);
         return outcome.Failure is { } failure ? BackTo($"/messages/{id}", failure.Detail) : BackTo("/messages?folder=requests", "Request declined.");
     }
 

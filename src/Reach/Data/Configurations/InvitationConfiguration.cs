@@ -10,6 +10,7 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
     public void Configure(EntityTypeBuilder<Invitation> builder)
     {
         builder.HasIndex(invitation => new { invitation.FromId, invitation.SentAt });
+        builder.HasIndex(invitation => new { invitation.FromId, invitation.ToId });
         builder.HasIndex(invitation => new { invitation.ToId, invitation.State });
         builder.Property(invitation => invitation.Note).HasMaxLength(1000);
         builder.HasOne<Member>().WithMany().HasForeignKey(invitation => invitation.FromId).OnDelete(DeleteBehavior.Cascade);

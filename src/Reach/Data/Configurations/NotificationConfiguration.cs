@@ -31,3 +31,12 @@ internal sealed class BookmarkConfiguration : IEntityTypeConfiguration<Bookmark>
         builder.HasOne<Member>().WithMany().HasForeignKey(b => b.TargetId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class OutboxItemConfiguration : IEntityTypeConfiguration<Outbox.OutboxItem>
+{
+    public void Configure(EntityTypeBuilder<Outbox.OutboxItem> builder)
+    {
+        builder.ToTable("Outbox");
+        builder.Property(item => item.Kind).HasMaxLength(40);
+    }
+}

@@ -273,6 +273,8 @@ namespace Reach.Data.Migrations.Postgres
 
                     b.HasIndex("FromId", "SentAt");
 
+                    b.HasIndex("FromId", "ToId");
+
                     b.HasIndex("ToId", "State");
 
                     b.ToTable("Invitations");
@@ -718,6 +720,36 @@ namespace Reach.Data.Migrations.Postgres
                     b.HasIndex("MemberId", "Read");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Reach.Outbox.OutboxItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("OtherId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Outbox", (string)null);
                 });
 
             modelBuilder.Entity("Reach.Posts.Comment", b =>

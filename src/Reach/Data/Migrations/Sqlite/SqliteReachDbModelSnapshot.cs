@@ -259,6 +259,8 @@ namespace Reach.Data.Migrations.Sqlite
 
                     b.HasIndex("FromId", "SentAt");
 
+                    b.HasIndex("FromId", "ToId");
+
                     b.HasIndex("ToId", "State");
 
                     b.ToTable("Invitations");
@@ -696,6 +698,34 @@ namespace Reach.Data.Migrations.Sqlite
                     b.HasIndex("MemberId", "Read");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Reach.Outbox.OutboxItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OtherId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Outbox", (string)null);
                 });
 
             modelBuilder.Entity("Reach.Posts.Comment", b =>

@@ -1,0 +1,194 @@
+using Reach.Data;
+using Reach.Notifications;
+
+namespace Reach.Messaging;
+
+/// <summary>
+/// The statements of the hot paths — pre-flight, send, reply, accept and decline — in SQL that SQLite and PostgreSQL
+/// read alike. Each is prepared once per connection and reused (<see cref="StatementBatch"/>).
+/// </summary>
+internal static class MessagingSql
+{
+    // The pair's conversation, from the sender s and the recipient r, whichever has the lower id.
+    private const string PairConversation = """
+        "Conversations" c ON c."LowId" = CASE WHEN s."Id" < r."Id" THEN s."Id" ELSE r."Id" END
+            AND c."HighId" = CASE WHEN s."Id" < r."Id" THEN r."Id" ELSE s."Id" END
+        """;
+
+    // Everything a decision needs, in one row: the recipient, the sender, and each fact between them through its
+    // index. The columns are read in this order by PairRow.Read.
+    private const string PairColumns = """
+        SELECT r."Id", r."Handle", r."DisplayName", r."Headline", r."Company", r."TierId", r."Status", r."RestrictedUntil",
+            r."WhoCanMessage", r."AcceptInMail", r."OpenProfile", r."Email",
+            s."Id", s."TierId", s."Status", s."RestrictedUntil", s."CreditBalance", s."CreditsGrantedFor", s."NextCreditExpiry",
+            s."CreatedAt", s."DisplayName", s."Email",
+            EXISTS (SELECT 1 FROM "Blocks" b WHERE (b."BlockerId" = s."Id" AND b."BlockedId" = r."Id") OR (b."BlockerId" = r."Id" AND b."BlockedId" = s."Id")),
+            EXISTS (SELECT 1 FROM "Connections" k WHERE k."MemberId" = s."Id" AND k."OtherId" = r."Id"),
+            c."Id",
+            CASE WHEN s."Id" < r."Id" THEN c."LowHasWritten" ELSE c."HighHasWritten" END,
+            CASE WHEN s."Id" < r."Id" THEN c."HighHasWritten" ELSE c."LowHasWritten" END,
+            CASE WHEN s."Id" < r."Id" THEN c."LowUnansweredCold" ELSE c."HighUnansweredCold" END,
+            CASE WHEN s."Id" < r."Id" THEN c."LowUnansweredInMail" ELSE c."HighUnansweredInMail" END,
+            c."RequestForId", c."Declined",
+            (SELECT i."SentAt" FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Pending' ORDER BY i."Id" LIMIT 1),
+            (SELECT i."RespondedAt" FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Withdrawn'
+                AND i."RespondedAt" IS NOT NULL ORDER BY i."RespondedAt" DESC LIMIT 1),
+            (SELECT count(*) FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."SentAt" > @windowStart),
+            (SELECT n."Used" FROM "ReceiveCounters" n WHERE n."MemberId" = r."Id" AND n."PeriodKey" = @period),
+            (SELECT e."Count" FROM "EmailAttempts" e WHERE e."SenderId" = s."Id" AND e."Day" = @day),
+            (SELECT m."SentAt" FROM "Messages" m WHERE m."ConversationId" = c."Id" AND m."SenderId" = s."Id" ORDER BY m."Id" DESC LIMIT 1),
+            EXISTS (SELECT 1 FROM "Bookmarks" k WHERE (k."MemberId" = s."Id" AND k."TargetId" = r."Id") OR (k."MemberId" = r."Id" AND k."TargetId" = s."Id")),
+            EXISTS (SELECT 1 FROM "Messages" m WHERE m."ConversationId" = c."Id" AND m."SenderId" = r."Id" AND m."CreditsCharged" > 0
+                AND NOT m."CreditReturned" AND m."SentAt" >= @creditBackStart)
+        """;
+
+    private static readonly string[] PairParameters = ["s", "windowStart", "period", "day", "creditBackStart"];
+
+    /// <summary>The pair's facts, the recipient by handle (a deactivated member is nobody).</summary>
+    public static readonly Statement PairByHandle = new($"""
+        {PairColumns}
+        FROM "Members" r JOIN "Members" s ON s."Id" = @s LEFT JOIN {PairConversation}
+        WHERE r."Handle" = @handle AND r."Status" <> 'Deactivated'
+        """, [.. PairParameters, "handle"]);
+
+    /// <summary>The pair's facts, the recipient by id.</summary>
+    public static readonly Statement PairById = new($"""
+        {PairColumns}
+        FROM "Members" r JOIN "Members" s ON s."Id" = @s LEFT JOIN {PairConversation}
+        WHERE r."Id" = @recipient
+        """, [.. PairParameters, "recipient"]);
+
+    /// <summary>The pair's facts, the recipient as the other member of one of the sender's conversations.</summary>
+    public static readonly Statement PairByConversation = new($"""
+        {PairColumns}
+        FROM "Conversations" c JOIN "Members" s ON s."Id" = @s
+            JOIN "Members" r ON r."Id" = CASE WHEN c."LowId" = s."Id" THEN c."HighId" ELSE c."LowId" END
+        WHERE c."Id" = @conversation AND (c."LowId" = s."Id" OR c."HighId" = s."Id")
+        """, [.. PairParameters, "conversation"]);
+
+    /// <summary>
+    /// PostgreSQL: the member's row lock, held to the end of the transaction, so that one member's sends (pacing,
+    /// credits) are serialized across processes. SQLite's write transactions are serialized anyway.
+    /// </summary>
+    public static readonly Statement LockMember = Statement.PostgresOnlyStatement(
+        """UPDATE "Members" SET "Version" = "Version" + 1 WHERE "Id" = @member""", "member");
+
+    /// <summary>Whether an email (normalized) is in a member's imported address book.</summary>
+    public static readonly Statement InAddressBook = new(
+        """SELECT EXISTS (SELECT 1 FROM "AddressBook" a WHERE a."OwnerId" = @owner AND a."Email" = @email)""", "owner", "email");
+
+    /// <summary>
+    /// A message starts or continues the pair's conversation, in one statement whatever its state: the sender has
+    /// written; a cold first message puts it in the recipient's Requests, an answer takes it out; the sender's
+    /// unanswered count grows by what this message is, and the other side's waiting messages are answered.
+    /// One text per side of the pair the sender is on (the columns are per side).
+    /// </summary>
+    public static readonly Statement ConversationFromLow = Conversation(sender: "Low", other: "High");
+
+    /// <inheritdoc cref="ConversationFromLow"/>
+    public static readonly Statement ConversationFromHigh = Conversation(sender: "High", other: "Low");
+
+    /// <summary>The message, in the pair's conversation.</summary>
+    public static readonly Statement Message = new("""
+        INSERT INTO "Messages" ("ConversationId", "SenderId", "RecipientId", "Body", "Subject", "Channel", "CreditsCharged", "CreditReturned", "SentAt")
+        SELECT c."Id", @s, @r, @body, @subject, @channel, @cost, FALSE, @now FROM "Conversations" c WHERE c."LowId" = @low AND c."HighId" = @high
+        RETURNING "Id"
+        """, "s", "r", "body", "subject", "channel", "cost", "now", "low", "high");
+
+    /// <summary>
+    /// The recipient hears of it: a message request while the conversation waits in their Requests, a message
+    /// otherwise — except in a conversation they declined and never wrote in.
+    /// </summary>
+    public static readonly Statement Notification = new($"""
+        INSERT INTO "Notifications" ("MemberId", "Kind", "At", "Read", "ActorId", "Text", "Link")
+        SELECT @r, CASE WHEN c."RequestForId" = @r THEN '{NotificationKinds.MessageRequest}' ELSE '{NotificationKinds.Message}' END, @now, FALSE, @s,
+            CASE WHEN c."RequestForId" = @r THEN @requestText ELSE @messageText END, '/messages/' || c."Id"
+        FROM "Conversations" c
+        WHERE c."LowId" = @low AND c."HighId" = @high
+            AND (c."RequestForId" = @r OR NOT c."Declined" OR (CASE WHEN c."LowId" = @r THEN c."LowHasWritten" ELSE c."HighHasWritten" END))
+        RETURNING "Id"
+        """, "r", "s", "now", "requestText", "messageText", "low", "high");
+
+    /// <summary>PostgreSQL: wakes the open pages of a member in every process, once the transaction commits.</summary>
+    public static readonly Statement Wake = Statement.PostgresOnlyStatement(
+        $"""SELECT pg_notify('{NotificationPublisher.PostgresChannel}', @member)""", "member");
+
+    /// <summary>A send decision, for operators (allowed or locked, every reason, the trace).</summary>
+    public static readonly Statement DecisionLog = new("""
+        INSERT INTO "DecisionLog" ("At", "Day", "SenderId", "RecipientId", "InMail", "Allowed", "ReasonBits", "TraceBits", "Source")
+        VALUES (@now, @day, @s, @r, @inMail, @allowed, @reasons, @trace, 'send')
+        """, "now", "day", "s", "r", "inMail", "allowed", "reasons", "trace");
+
+    /// <summary>
+    /// A cold message takes one place of the recipient's cap for the period, or no row comes back: one statement, so
+    /// concurrent senders on any number of connections and processes cannot overrun the cap. On PostgreSQL it is the
+    /// last statement of a send, so the counter's row is locked only from here to the commit.
+    /// </summary>
+    public static readonly Statement TakeCapPlace = new("""
+        INSERT INTO "ReceiveCounters" ("MemberId", "PeriodKey", "Used") VALUES (@r, @period, 1)
+        ON CONFLICT ("MemberId", "PeriodKey") DO UPDATE SET "Used" = "ReceiveCounters"."Used" + 1 WHERE "ReceiveCounters"."Used" < @cap
+        RETURNING "Used"
+        """, "r", "period", "cap");
+
+    /// <summary>A wrong email given for a known-contacts recipient uses one of the day's attempts.</summary>
+    public static readonly Statement CountWrongEmail = new("""
+        INSERT INTO "EmailAttempts" ("SenderId", "Day", "Count") VALUES (@s, @day, 1)
+        ON CONFLICT ("SenderId", "Day") DO UPDATE SET "Count" = "EmailAttempts"."Count" + 1
+        """, "s", "day");
+
+    /// <summary>
+    /// Completing an Idempotency-Key is the fence: only an attempt that finds it not completed yet completes it; one
+    /// that finds no row rolls back (another attempt delivered under the key).
+    /// </summary>
+    public static readonly Statement CompleteKey = new("""
+        UPDATE "IdempotencyRecords" SET "Completed" = TRUE, "StatusCode" = 201, "Response" = @response
+        WHERE "SenderId" = @s AND "Key" = @key AND NOT "Completed"
+        RETURNING 1
+        """, "response", "s", "key");
+
+    /// <summary>
+    /// The member a request waits for accepts it (they have now written) or declines it; either way it leaves their
+    /// Requests, and the other side's waiting messages count as answered. Nothing changes unless it waits for them.
+    /// </summary>
+    public static readonly Statement Respond = new("""
+        UPDATE "Conversations" SET "RequestForId" = NULL,
+            "LowHasWritten" = CASE WHEN "LowId" = @m AND @accept THEN TRUE ELSE "LowHasWritten" END,
+            "HighHasWritten" = CASE WHEN "HighId" = @m AND @accept THEN TRUE ELSE "HighHasWritten" END,
+            "Declined" = CASE WHEN @accept THEN "Declined" ELSE TRUE END,
+            "LowUnansweredCold" = CASE WHEN "LowId" = @m THEN "LowUnansweredCold" ELSE 0 END,
+            "LowUnansweredInMail" = CASE WHEN "LowId" = @m THEN "LowUnansweredInMail" ELSE 0 END,
+            "HighUnansweredCold" = CASE WHEN "HighId" = @m THEN "HighUnansweredCold" ELSE 0 END,
+            "HighUnansweredInMail" = CASE WHEN "HighId" = @m THEN "HighUnansweredInMail" ELSE 0 END
+        WHERE "Id" = @conversation AND "RequestForId" = @m
+        RETURNING CASE WHEN "LowId" = @m THEN "HighId" ELSE "LowId" END
+        """, "m", "accept", "conversation");
+
+    /// <summary>
+    /// After an answer: whether the other member's InMails in the conversation still wait for their credit (within
+    /// the window), and whether a bookmark joins the two.
+    /// </summary>
+    public static readonly Statement AfterAnswer = new("""
+        SELECT CASE WHEN c."LowId" = @m THEN c."HighId" ELSE c."LowId" END, c."RequestForId",
+            EXISTS (SELECT 1 FROM "Messages" x WHERE x."ConversationId" = c."Id" AND x."SenderId" <> @m AND x."CreditsCharged" > 0
+                AND NOT x."CreditReturned" AND x."SentAt" >= @creditBackStart),
+            EXISTS (SELECT 1 FROM "Bookmarks" k WHERE (k."MemberId" = c."LowId" AND k."TargetId" = c."HighId") OR (k."MemberId" = c."HighId" AND k."TargetId" = c."LowId"))
+        FROM "Conversations" c WHERE c."Id" = @conversation AND (c."LowId" = @m OR c."HighId" = @m)
+        """, "m", "creditBackStart", "conversation");
+
+    private static Statement Conversation(string sender, string other) => new($"""
+        INSERT INTO "Conversations" AS c ("LowId", "HighId", "RequestForId", "Declined", "{sender}HasWritten", "{other}HasWritten",
+            "{sender}UnansweredCold", "{other}UnansweredCold", "{sender}UnansweredInMail", "{other}UnansweredInMail", "CreatedAt", "LastMessageAt")
+        VALUES (@low, @high, CASE WHEN @connection THEN NULL ELSE @r END, FALSE, TRUE, FALSE, @cold, 0, @inMail, 0, @now, @now)
+        ON CONFLICT ("LowId", "HighId") DO UPDATE SET
+            "RequestForId" = CASE WHEN c."RequestForId" = @s THEN NULL
+                WHEN NOT c."{other}HasWritten" AND NOT c."Declined" AND NOT @connection THEN @r
+                ELSE c."RequestForId" END,
+            "{sender}HasWritten" = TRUE,
+            "{sender}UnansweredCold" = c."{sender}UnansweredCold" + @cold,
+            "{sender}UnansweredInMail" = c."{sender}UnansweredInMail" + @inMail,
+            "{other}UnansweredCold" = CASE WHEN c."{other}HasWritten" OR c."RequestForId" = @s THEN 0 ELSE c."{other}UnansweredCold" END,
+            "{other}UnansweredInMail" = CASE WHEN c."{other}HasWritten" OR c."RequestForId" = @s THEN 0 ELSE c."{other}UnansweredInMail" END,
+            "LastMessageAt" = @now
+        RETURNING "Id"
+        """, "low", "high", "connection", "r", "cold", "inMail", "now", "s");
+}

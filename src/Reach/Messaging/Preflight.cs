@@ -1,0 +1,84 @@
+using Reach.Data;
+using Reach.Members;
+using Reach.Policy;
+
+namespace Reach.Messaging;
+
+public sealed record PreflightResult(Decision Decision, IReadOnlyList<Tip> Tips);
+
+/// <summary>
+/// "Can I message R?" (SPEC §4): the decision a send would get, without sending, from the same facts and rules. A
+/// read: the pair's facts in one prepared statement on a kept connection, then the rules; it writes only when a wrong
+/// email must use one of the day's attempts (so that the pre-flight cannot test addresses for free).
+/// </summary>
+public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvider clock, Lazy<ReachDb> db)
+{
+    public async Task<Outcome<PreflightResult>> DecideAsync(
+        long senderId, string handle, bool inMail, string? recipientEmail, CancellationToken cancel, string? draft = null)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (draft is not null && TextRules.Check("body", draft, policy.MessageBodyMaxLength) is { } invalidDraft)
+        {
+            return invalidDraft;
+        }
+
+        if (recipientEmail is not null && recipientEmail.Length > 0 && !MemberRules.IsValidEmail(recipientEmail.Trim()))
+        {
+            return Failure.Invalid("recipientEmail", "recipientEmail must be an email address.");
+        }
+
+        var normalized = MemberRules.NormalizeHandle(handle);
+        if (!MemberRules.IsValidHandle(normalized))
+        {
+            return Failure.NotFound("Member");
+        }
+
+        var now = clock.GetUtcNow();
+        var pair = await facts.ReadPairAsync(senderId, RecipientKey.ByHandle(normalized), now, cancel);
+        if (pair is null)
+        {
+            return Failure.NotFound("Member");
+        }
+
+        if (pair.RecipientId == senderId)
+        {
+            return Failure.Invalid("handle", "You cannot message yourself.");
+        }
+
+        var decisionFacts = pair.Facts(policy, inMail ? MessageKind.InMail : MessageKind.Regular, recipientEmail, now);
+        if (decisionFacts.Email == GivenEmail.DoesNotMatch && pair.Settings.WhoCanMessage == WhoCanMessage.KnownContacts)
+        {
+            await CountWrongEmailAsync(senderId, now, cancel);
+        }
+
+        var decision = MessageRules.Decide(policy, decisionFacts);
+        return new PreflightResult(decision, Advise(pair, decisionFacts, decision, draft));
+    }
+
+    // Tips for a first message (SPEC §6); none when the recipient is unavailable, so advice cannot reveal a block.
+    private static IReadOnlyList<Tip> Advise(PairFacts pair, DecisionFacts decisionFacts, Decision decision, string? draft)
+    {
+        if (decision.Reasons.Contains(Reason.Unavailable) || decision.Error != DecisionError.None)
+        {
+            return [];
+        }
+
+        var unanswered = decisionFacts.UnansweredColdMessages + decisionFacts.UnansweredInMails > 0;
+        return OutreachAdvice.For(new AdviceFacts(
+            draft, pair.DisplayName, pair.Company, pair.Headline, decisionFacts.Connected, decisionFacts.OpenConversation,
+            unanswered ? pair.LastSentAt : null, decisionFacts.Now,
+            InvitationPossible: !decisionFacts.Connected && decisionFacts.PendingInvitationSentAt is null && decisionFacts.InvitationsLeft > 0));
+    }
+
+    private async Task CountWrongEmailAsync(long senderId, DateTimeOffset now, CancellationToken cancel)
+    {
+        var context = db.Value;
+        await context.InTransactionAsync(async c =>
+        {
+            await using var batch = StatementBatch.On(context);
+            batch.Add(MessagingSql.CountWrongEmail).Set("s", senderId).Set("day", PairFacts.Day(now));
+            await batch.ExecuteNonQueryAsync(c);
+            return true;
+        }, cancel);
+    }
+}
