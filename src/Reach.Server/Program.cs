@@ -19,6 +19,20 @@ if (StartOptions.UnknownOption(args) is { } unknown)
 }
 
 var builder = WebApplication.CreateBuilder(StartOptions.WithFlagValues(args));
+
+// Defaults that hold wherever the server is started from (appsettings.json is read from the current folder, so it is
+// often not there): framework categories at Warning, so that a request writes no log line. appsettings.json,
+// environment variables and the command line still override them.
+builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft"] = "Warning",
+        ["Logging:LogLevel:System"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    },
+});
 try
 {
     // Check the options and the policy file before anything starts; they are read again, lazily, by the services.

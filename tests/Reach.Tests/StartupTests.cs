@@ -70,6 +70,98 @@ public sealed class StartupTests : IDisposable
         Assert.Equal(2, badAmountExit);
     }
 
+    [Fact]
+    public async Task StartedFromAnotherFolderARequestWritesNoInformationLine()
+    {
+        // The real executable, started in a folder without appsettings.json: the defaults in code must hold.
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", Path.Combine(_folder, "logs.db"), "--urls", $"http://127.0.0.1:{port}", "--admin-key", "log-test-admin-key-0123" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var variable in start.Environment.Keys.Where(key => key.StartsWith("Logging__", StringComparison.Ordinal) || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(variable);
+        }
+
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lines.Enqueue(line);
+                if (line.Contains("Now listening on", StringComparison.Ordinal))
+                {
+                    listening.TrySetResult();
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) => lines.Enqueue(e.Data ?? string.Empty);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var other = await SignUpAsync(http, "logs_other");
+            var me = await SignUpAsync(http, "logs_me");
+            using var authorized = new HttpClient { BaseAddress = http.BaseAddress };
+            authorized.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", me);
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.True((await authorized.GetAsync(new Uri($"/api/reach/{other}", UriKind.Relative))).IsSuccessStatusCode);
+            }
+
+            Assert.True((await authorized.PostAsync(new Uri("/api/messages", UriKind.Relative), JsonBody($$"""{"toHandle":"{{other}}","body":"Hello"}"""))).IsSuccessStatusCode);
+            Assert.True((await authorized.GetAsync(new Uri("/api/conversations", UriKind.Relative))).IsSuccessStatusCode);
+            Assert.True((await http.GetAsync(new Uri("/signin", UriKind.Relative))).IsSuccessStatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await authorized.GetAsync(new Uri("/api/reach/nobody_here", UriKind.Relative))).StatusCode);
+        }
+        finally
+        {
+            // A graceful stop (SIGTERM), so that every line the server logged is written out before it exits.
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Contains(lines, line => line.Contains("Now listening on", StringComparison.Ordinal));
+        var information = lines.Where(line => line.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)
+            && !line.Contains("\"Category\":\"Microsoft.Hosting.Lifetime\"", StringComparison.Ordinal)).ToList();
+        Assert.True(information.Count == 0, "Information lines: " + string.Join(Environment.NewLine, information.Take(5)));
+    }
+
+    private static async Task<string> SignUpAsync(HttpClient http, string handle)
+    {
+        var email = handle + "@example.com";
+        var register = await http.PostAsync(new Uri("/api/auth/register", UriKind.Relative), JsonBody($$"""{"email":"{{email}}","password":"{{Api.Password}}","handle":"{{handle}}","displayName":"{{handle}}"}"""));
+        Assert.Equal(System.Net.HttpStatusCode.Created, register.StatusCode);
+        if (handle.EndsWith("other", StringComparison.Ordinal))
+        {
+            return handle;
+        }
+
+        var token = await http.PostAsync(new Uri("/api/auth/token", UriKind.Relative), JsonBody($$"""{"email":"{{email}}","password":"{{Api.Password}}"}"""));
+        using var json = System.Text.Json.JsonDocument.Parse(await token.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
         var server = Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll");

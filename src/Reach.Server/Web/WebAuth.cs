@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Reach.Server.Web;
 
@@ -39,6 +41,8 @@ public static class WebAuth
                 options.TimeProvider = TimeProvider.System;
             })
             .AddIdentityCookies();
+        services.AddSingleton<BearerTicketCache>();
+        services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, BearerTicketCache.Install>();
         services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = "reach";
