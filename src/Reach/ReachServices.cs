@@ -50,7 +50,6 @@ public static class ReachServices
         services.AddSingleton<Outbox.OutboxSignal>();
         services.AddSingleton<Outbox.OutboxWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Outbox.OutboxWorker>());
-        services.AddScoped(typeof(Lazy<>), typeof(ScopedLazy<>));
         services.AddSingleton(provider => ReachDatabase.Open(
             provider.GetRequiredService<DatabaseOptions>(),
             new NotificationPublisher(provider.GetRequiredService<LiveNotifications>(), provider.GetRequiredService<Outbox.OutboxSignal>()),
@@ -70,12 +69,12 @@ public static class ReachServices
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
-        services.AddScoped<FactsReader>();
+        services.AddSingleton<FactsReader>();
         services.AddScoped<CreditLedger>();
         services.AddScoped<DecisionLog>();
         services.AddScoped<IdempotencyKeys>();
         services.AddScoped<AnsweredInMails>();
-        services.AddScoped<Preflight>();
+        services.AddSingleton<Preflight>();
         services.AddScoped<SendMessage>();
         services.AddScoped<RespondToRequest>();
         services.AddScoped<ConversationService>();
@@ -102,7 +101,3 @@ public static class ReachServices
         await db.Database.MigrateAsync(cancel);
     }
 }
-
-/// <summary>A scoped service made only when first used: the hot paths take their cold dependencies this way.</summary>
-internal sealed class ScopedLazy<T>(IServiceProvider services) : Lazy<T>(services.GetRequiredService<T>)
-    where T : notnull;

@@ -23,12 +23,21 @@ public static class WebAuth
 
     public const string AdminScheme = "ReachAdmin";
 
+    /// <summary>The default scheme: the bearer scheme for a request with a bearer token, the page cookie otherwise.</summary>
+    public const string ByCredential = "ReachByCredential";
+
     public const string AdminClaim = "reach_admin";
 
     public static IServiceCollection AddReachAuth(this IServiceCollection services)
     {
         // Tokens and cookies live in real time: the manual clock (--clock manual) moves the rules, not sign-in.
-        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+        // A request is authenticated once, by the scheme it carries: a bearer token, or else the page cookie. (Each
+        // endpoint still names the schemes it accepts; this only spares an API call a cookie check it cannot pass.)
+        services.AddAuthentication(ByCredential)
+            .AddPolicyScheme(ByCredential, "Bearer token or cookie", options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options => options.TimeProvider = TimeProvider.System)
             .AddCookie(AdminScheme, options =>
             {

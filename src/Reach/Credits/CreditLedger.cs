@@ -163,12 +163,13 @@ public sealed class CreditLedger(ReachDb db, ReachPolicy policy)
     public bool UpkeepDue(Member member, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return UpkeepDue(member.TierId, member.CreditsGrantedFor, member.NextCreditExpiry, now);
+        return UpkeepDue(policy, member.TierId, member.CreditsGrantedFor, member.NextCreditExpiry, now);
     }
 
     /// <summary>The same, from the member's tier, last granted period and next expiry.</summary>
-    public bool UpkeepDue(string tierId, string? creditsGrantedFor, DateTimeOffset? nextCreditExpiry, DateTimeOffset now)
+    public static bool UpkeepDue(ReachPolicy policy, string tierId, string? creditsGrantedFor, DateTimeOffset? nextCreditExpiry, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(policy);
         var tier = policy.FindTier(tierId) ?? policy.DefaultTier;
         return (tier.HasInMail && creditsGrantedFor != policy.Periods.Containing(now).Key)
             || (nextCreditExpiry is { } next && next <= now);

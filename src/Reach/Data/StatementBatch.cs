@@ -113,11 +113,11 @@ public abstract class StatementBatch : IAsyncDisposable
             return new Parameters(command.Parameters, statement, postgres: false);
         }
 
-        public override async Task<BatchReader> ExecuteAsync(CancellationToken cancel)
+        public override Task<BatchReader> ExecuteAsync(CancellationToken cancel)
         {
             var reader = new SqliteReader(_commands, cancel);
-            await reader.StartAsync();
-            return reader;
+            reader.Start();
+            return Task.FromResult<BatchReader>(reader);
         }
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -137,53 +137,48 @@ public abstract class StatementBatch : IAsyncDisposable
         private int _next;
 
         /// <summary>Runs the statements up to the first that gives a result set.</summary>
-        public Task<bool> StartAsync() => NextAsync();
+        public void Start() => Next();
 
-        protected override async Task<bool> NextAsync()
+        protected override Task<bool> NextAsync()
         {
-            if (Current is { } done)
-            {
-                await done.DisposeAsync();
-                Current = null;
-            }
+            Current?.Dispose();
+            Current = null;
+            return Task.FromResult(Next());
+        }
 
+        // Microsoft.Data.Sqlite runs every command synchronously (its async methods only wrap the same calls).
+        private bool Next()
+        {
             while (_next < commands.Count)
             {
+                cancel.ThrowIfCancellationRequested();
                 var (command, returnsRows) = commands[_next++];
                 if (!returnsRows)
                 {
-                    if (command is not null)
-                    {
-                        await command.ExecuteNonQueryAsync(cancel);
-                    }
-
+                    command?.ExecuteNonQuery();
                     continue;
                 }
 
                 // A statement SQLite skips gives an empty result set, as its PostgreSQL twin gives one.
-                Current = command is null ? null : await command.ExecuteReaderAsync(cancel);
+                Current = command?.ExecuteReader();
                 return true;
             }
 
             return false;
         }
 
-        public override async ValueTask DisposeAsync()
+        public override ValueTask DisposeAsync()
         {
-            if (Current is { } reader)
-            {
-                await reader.DisposeAsync();
-                Current = null;
-            }
+            Current?.Dispose();
+            Current = null;
 
             // The statements not reached still run, as they do in a PostgreSQL batch.
             while (_next < commands.Count)
             {
-                if (commands[_next++].Command is { } command)
-                {
-                    await command.ExecuteNonQueryAsync(cancel);
-                }
+                commands[_next++].Command?.ExecuteNonQuery();
             }
+
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Reach.Credits;
 using Reach.Data;
 using Reach.Members;
@@ -13,10 +14,8 @@ namespace Reach.Messaging;
 /// and decide with <see cref="MessageRules.Decide"/>, so they never disagree; a page of search results is read with
 /// one query per kind of fact (<see cref="ReadManyAsync"/>).
 /// </summary>
-public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, Lazy<ReachDb> context, Lazy<CreditLedger> credits)
+public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, IServiceScopeFactory scopes)
 {
-    private ReachDb Db => context.Value;
-
     /// <summary>
     /// The pair's facts as they are now, read outside any transaction on a kept connection; null when there is no
     /// such recipient. With <paramref name="upkeep"/>, the sender's credits are first brought up to date when a grant
@@ -30,12 +29,16 @@ public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, Lazy
             pair = await ReadPairAsync(read.Connection, null, senderId, recipient, now, lockSender: false, cancel);
         }
 
-        if (upkeep && pair is not null && credits.Value.UpkeepDue(pair.SenderTierId, pair.CreditsGrantedFor, pair.NextCreditExpiry, now))
+        if (upkeep && pair is not null && CreditLedger.UpkeepDue(policy, pair.SenderTierId, pair.CreditsGrantedFor, pair.NextCreditExpiry, now))
         {
-            pair.CreditBalance = await Db.InTransactionAsync(async c =>
+            // Rare (a period's first read of a member with InMail, an expiry): a unit of work of its own.
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
+            var credits = scope.ServiceProvider.GetRequiredService<CreditLedger>();
+            pair.CreditBalance = await db.InTransactionAsync(async c =>
             {
-                var sender = (await Db.LockMemberAsync(senderId, c))!;
-                await credits.Value.UpkeepAsync(sender, now, c);
+                var sender = (await db.LockMemberAsync(senderId, c))!;
+                await credits.UpkeepAsync(sender, now, c);
                 return sender.CreditBalance;
             }, cancel);
         }
@@ -59,7 +62,7 @@ public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, Lazy
                 batch.Add(MessagingSql.LockMember).Set("member", senderId);
             }
 
-            PairFacts.Add(batch, senderId, recipient, policy, now);
+            PairFacts.Add(batch, senderId, recipient, policy, now, forSend: lockSender);
             await using var reader = await batch.ExecuteAsync(cancel);
             pair = await PairFacts.ReadAsync(reader);
         }
@@ -80,7 +83,7 @@ public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, Lazy
     /// all of them, so that a page of results costs what one decision does.
     /// </summary>
     public async Task<DecisionFacts[]> ReadManyAsync(
-        Member sender, IReadOnlyList<Member> recipients, MessageKind kind, string? givenEmail, DateTimeOffset now, CancellationToken cancel)
+        ReachDb db, Member sender, IReadOnlyList<Member> recipients, MessageKind kind, string? givenEmail, DateTimeOffset now, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -90,33 +93,33 @@ public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, Lazy
         var windowStart = InvitationRules.WindowStart(policy, now);
         var day = PairFacts.Day(now);
 
-        var blocked = (await Db.Blocks
+        var blocked = (await db.Blocks
             .Where(b => (b.BlockerId == s && ids.Contains(b.BlockedId)) || (ids.Contains(b.BlockerId) && b.BlockedId == s))
             .Select(b => b.BlockerId == s ? b.BlockedId : b.BlockerId)
             .ToListAsync(cancel)).ToHashSet();
-        var connected = (await Db.Connections.Where(c => c.MemberId == s && ids.Contains(c.OtherId)).Select(c => c.OtherId).ToListAsync(cancel)).ToHashSet();
-        var conversations = (await Db.Conversations.AsNoTracking()
+        var connected = (await db.Connections.Where(c => c.MemberId == s && ids.Contains(c.OtherId)).Select(c => c.OtherId).ToListAsync(cancel)).ToHashSet();
+        var conversations = (await db.Conversations.AsNoTracking()
             .Where(c => (c.LowId == s && ids.Contains(c.HighId)) || (c.HighId == s && ids.Contains(c.LowId)))
             .ToListAsync(cancel)).ToDictionary(c => c.Other(s));
-        var pending = (await Db.Invitations
+        var pending = (await db.Invitations
             .Where(i => i.FromId == s && ids.Contains(i.ToId) && i.State == Invitations.InvitationState.Pending)
             .Select(i => new { i.ToId, i.SentAt })
             .ToListAsync(cancel)).GroupBy(i => i.ToId).ToDictionary(g => g.Key, g => g.First().SentAt);
-        var withdrawn = (await Db.Invitations
+        var withdrawn = (await db.Invitations
             .Where(i => i.FromId == s && ids.Contains(i.ToId) && i.State == Invitations.InvitationState.Withdrawn && i.RespondedAt != null)
             .Select(i => new { i.ToId, i.RespondedAt })
             .ToListAsync(cancel)).GroupBy(i => i.ToId).ToDictionary(g => g.Key, g => g.Max(i => i.RespondedAt!.Value));
-        var sentThisWeek = await Db.Invitations.CountAsync(i => i.FromId == s && i.SentAt > windowStart, cancel);
+        var sentThisWeek = await db.Invitations.CountAsync(i => i.FromId == s && i.SentAt > windowStart, cancel);
         var senderEmail = MemberRules.NormalizeEmail(sender.Email ?? string.Empty);
         var knownContactIds = recipients.Where(r => r.WhoCanMessage == WhoCanMessage.KnownContacts).Select(r => r.Id).ToList();
         var inAddressBook = knownContactIds.Count == 0
             ? []
-            : (await Db.AddressBook.Where(e => knownContactIds.Contains(e.OwnerId) && e.Email == senderEmail).Select(e => e.OwnerId).ToListAsync(cancel)).ToHashSet();
-        var received = (await Db.ReceiveCounters
+            : (await db.AddressBook.Where(e => knownContactIds.Contains(e.OwnerId) && e.Email == senderEmail).Select(e => e.OwnerId).ToListAsync(cancel)).ToHashSet();
+        var received = (await db.ReceiveCounters
             .Where(c => ids.Contains(c.MemberId) && c.PeriodKey == period.Key)
             .Select(c => new { c.MemberId, c.Used })
             .ToListAsync(cancel)).ToDictionary(c => c.MemberId, c => c.Used);
-        var wrongEmails = await Db.EmailAttempts
+        var wrongEmails = await db.EmailAttempts
             .Where(a => a.SenderId == s && a.Day == day)
             .Select(a => a.Count)
             .FirstOrDefaultAsync(cancel);

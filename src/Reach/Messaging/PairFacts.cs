@@ -105,7 +105,7 @@ public sealed class PairFacts
     public bool Answers => RecipientHasWritten || RequestForId == SenderId;
 
     /// <summary>The statement for <paramref name="key"/> with its parameters set, added to <paramref name="batch"/>.</summary>
-    public static void Add(StatementBatch batch, long senderId, RecipientKey key, ReachPolicy policy, DateTimeOffset now)
+    public static void Add(StatementBatch batch, long senderId, RecipientKey key, ReachPolicy policy, DateTimeOffset now, bool forSend)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(policy);
@@ -120,7 +120,8 @@ public sealed class PairFacts
             .Set("windowStart", InvitationRules.WindowStart(policy, now))
             .Set("period", policy.Periods.Containing(now).Key)
             .Set("day", Day(now))
-            .Set("creditBackStart", now.AddDays(-policy.CreditBackDays));
+            .Set("creditBackStart", now.AddDays(-policy.CreditBackDays))
+            .Set("send", forSend);
         _ = key switch
         {
             { IsConversation: true } => p.Set("conversation", key.Id),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Reach.Data;
 using Reach.Members;
 using Reach.Policy;
@@ -11,7 +12,7 @@ public sealed record PreflightResult(Decision Decision, IReadOnlyList<Tip> Tips)
 /// read: the pair's facts in one prepared statement on a kept connection, then the rules; it writes only when a wrong
 /// email must use one of the day's attempts (so that the pre-flight cannot test addresses for free).
 /// </summary>
-public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvider clock, Lazy<ReachDb> db)
+public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvider clock, IServiceScopeFactory scopes)
 {
     public async Task<Outcome<PreflightResult>> DecideAsync(
         long senderId, string handle, bool inMail, string? recipientEmail, CancellationToken cancel, string? draft = null)
@@ -72,10 +73,11 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
 
     private async Task CountWrongEmailAsync(long senderId, DateTimeOffset now, CancellationToken cancel)
     {
-        var context = db.Value;
-        await context.InTransactionAsync(async c =>
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
+        await db.InTransactionAsync(async c =>
         {
-            await using var batch = StatementBatch.On(context);
+            await using var batch = StatementBatch.On(db);
             batch.Add(MessagingSql.CountWrongEmail).Set("s", senderId).Set("day", PairFacts.Day(now));
             await batch.ExecuteNonQueryAsync(c);
             return true;

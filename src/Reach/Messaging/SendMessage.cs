@@ -151,7 +151,7 @@ public sealed class SendMessage(
     {
         var pair = await facts.ReadPairAsync(
             db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), senderId, recipient, now, lockSender: true, cancel);
-        if (pair is not null && credits.UpkeepDue(pair.SenderTierId, pair.CreditsGrantedFor, pair.NextCreditExpiry, now))
+        if (pair is not null && CreditLedger.UpkeepDue(policy, pair.SenderTierId, pair.CreditsGrantedFor, pair.NextCreditExpiry, now))
         {
             var sender = await db.LockMemberAsync(senderId, cancel) ?? throw new InvalidOperationException("The sender vanished.");
             await credits.UpkeepAsync(sender, now, cancel);
