@@ -8,7 +8,8 @@ namespace Reach.Tests;
 
 /// <summary>
 /// SQLite's group commit: concurrent write transactions share one commit, yet each stays atomic on its own — a unit
-/// that fails is rolled back alone and its caller sees the failure, the others of its batch are stored.
+/// that fails is rolled back alone (or, without a savepoint, with its batch, whose other units run again) and its
+/// caller sees the failure, the others of its batch are stored once.
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
@@ -66,6 +67,35 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailingUnitWithoutASavepointRollsItsBatchBackAndTheOthersAreStoredOnce()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = WriteAsync(0, fail: false, gate.Task, isolated: false);
+
+        // A hot-path unit (no savepoint) fails in the middle of its batch: it fails alone, every other unit is run again.
+        var rest = Enumerable.Range(1, 19).Select(i => WriteAsync(i, fail: i == 10, Task.CompletedTask, isolated: i % 2 == 0)).ToList();
+        gate.SetResult();
+        await first;
+        for (var i = 1; i < 20; i++)
+        {
+            if (i == 10)
+            {
+                Assert.Equal("unit 10", (await Assert.ThrowsAsync<InvalidOperationException>(() => rest[i - 1])).Message);
+            }
+            else
+            {
+                Assert.Equal(i, await rest[i - 1]);
+            }
+        }
+
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
+        var stored = await db.DecisionLog.Select(e => e.SenderId).OrderBy(id => id).ToListAsync(cancel);
+        Assert.Equal(Enumerable.Range(0, 20).Where(i => i != 10).Select(i => (long)i), stored);
+    }
+
+    [Fact]
     public async Task AUnitSeesTheWritesOfTheUnitsBeforeItInItsBatch()
     {
         var cancel = TestContext.Current.CancellationToken;
@@ -79,7 +109,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 10), (await Task.WhenAll(counts)).Order());
     }
 
-    private async Task<int> WriteAsync(int id, bool fail, Task gate)
+    private async Task<int> WriteAsync(int id, bool fail, Task gate, bool isolated = true)
     {
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
@@ -89,7 +119,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             await db.SaveChangesAsync(cancel);
             await gate;
             return fail ? throw new InvalidOperationException($"unit {id}") : id;
-        }, CancellationToken.None);
+        }, CancellationToken.None, isolated);
     }
 
     private async Task<int> CountThenWriteAsync(CancellationToken cancel)

@@ -11,7 +11,9 @@ namespace Reach.Data;
 /// queue, and one loop runs whatever has queued as one transaction on one connection, each unit of work inside a
 /// savepoint of its own:
 /// <list type="bullet">
-/// <item>a unit that fails is rolled back to its savepoint alone, and its caller sees the exception (and retries);</item>
+/// <item>a unit that fails is rolled back to its savepoint alone, and its caller sees the exception (and retries);
+/// a hot-path unit runs without a savepoint (SQLite copies every page a savepoint touches), so when one of those fails
+/// the whole batch is rolled back: it fails with its error, and the other units are run again in a later batch;</item>
 /// <item>every unit sees the writes of the units before it, so they are serialized exactly as one writer at a time
 /// would be;</item>
 /// <item>no caller hears of success before the commit is durable (<c>synchronous=FULL</c>); if the commit fails, every
@@ -21,7 +23,7 @@ namespace Reach.Data;
 /// the unit, so the use cases are the same code on both databases. PostgreSQL does not need this: concurrent
 /// transactions there run in parallel and their commits already share WAL flushes.
 /// </summary>
-internal sealed class GroupCommit(string connectionString, NotificationPublisher publisher)
+internal sealed class GroupCommit(string connectionString, NotificationPublisher publisher) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
@@ -34,16 +36,23 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
     /// <summary>How many batches have run (each one transaction and one commit).</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
-    /// <summary>Runs <paramref name="work"/> in the next batch; completes once the batch has committed.</summary>
-    public Task<T> RunAsync<T>(ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch; completes once the batch has committed. With
+    /// <paramref name="isolated"/> the unit runs in a savepoint, so that its failure leaves the rest of the batch.
+    /// </summary>
+    public Task<T> RunAsync<T>(ReachDb db, Func<CancellationToken, Task<T>> work, bool isolated, CancellationToken cancel)
     {
-        var unit = new Unit<T>(db, work, cancel);
+        var unit = new Unit<T>(db, work, isolated, cancel);
         lock (_start)
         {
             _loop ??= Task.Run(LoopAsync, CancellationToken.None);
         }
 
-        _queue.Writer.TryWrite(unit);
+        if (!_queue.Writer.TryWrite(unit))
+        {
+            unit.Fail(new ObjectDisposedException(nameof(GroupCommit)));
+        }
+
         return unit.Done.Task;
     }
 
@@ -88,19 +97,33 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
     {
         Interlocked.Increment(ref _batches);
         var done = new List<Unit>(batch.Count);
+        (Unit Unit, Exception Error)? unsaved = null;
         try
         {
             var connection = await ConnectionAsync();
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
             foreach (var unit in batch)
             {
-                if (await RunUnitAsync(unit, connection, transaction))
+                var failed = await RunUnitAsync(unit, connection, transaction);
+                if (failed is null)
                 {
                     done.Add(unit);
                 }
+                else if (!unit.Isolated)
+                {
+                    unsaved = (unit, failed);
+                    break;
+                }
             }
 
-            await transaction.CommitAsync();
+            if (unsaved is null)
+            {
+                await transaction.CommitAsync();
+            }
+            else
+            {
+                await transaction.RollbackAsync();
+            }
         }
         catch (Exception e)
         {
@@ -115,6 +138,19 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
             return;
         }
 
+        if (unsaved is { } culprit)
+        {
+            // A unit without a savepoint failed, and the batch was rolled back with it: it fails with its error, the
+            // others are run again by their callers (nothing of theirs was stored or acknowledged).
+            foreach (var unit in batch)
+            {
+                NotificationPublisher.Discard(unit.Db);
+                unit.Fail(unit == culprit.Unit ? culprit.Error : new BatchRolledBackException());
+            }
+
+            return;
+        }
+
         foreach (var unit in done)
         {
             publisher.Committed(unit.Db);
@@ -122,8 +158,9 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         }
     }
 
-    // Runs one unit inside a savepoint on the batch's connection; false (and the unit failed) when it threw.
-    private static async Task<bool> RunUnitAsync(Unit unit, SqliteConnection connection, SqliteTransaction transaction)
+    // Runs one unit on the batch's connection, in a savepoint when it is isolated; the error when it threw. An isolated
+    // unit that threw is rolled back alone and told so here; the batch decides about one that is not.
+    private static async Task<Exception?> RunUnitAsync(Unit unit, SqliteConnection connection, SqliteTransaction transaction)
     {
         var database = unit.Db.Database;
         var own = database.GetConnectionString();
@@ -135,24 +172,36 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         {
             // The caller's context holds its own connection open: it cannot join the batch.
             unit.Fail(e);
-            return false;
+            return e;
         }
 
         await database.UseTransactionAsync(transaction);
-        await transaction.SaveAsync("unit");
         try
         {
+            if (unit.Isolated)
+            {
+                await transaction.SaveAsync("unit");
+            }
+
             await unit.RunAsync();
-            await transaction.ReleaseAsync("unit");
-            return true;
+            if (unit.Isolated)
+            {
+                await transaction.ReleaseAsync("unit");
+            }
+
+            return null;
         }
         catch (Exception e)
         {
-            await transaction.RollbackAsync("unit");
-            await transaction.ReleaseAsync("unit");
-            NotificationPublisher.Discard(unit.Db);
-            unit.Fail(e);
-            return false;
+            if (unit.Isolated)
+            {
+                await transaction.RollbackAsync("unit");
+                await transaction.ReleaseAsync("unit");
+                NotificationPublisher.Discard(unit.Db);
+                unit.Fail(e);
+            }
+
+            return e;
         }
         finally
         {
@@ -169,7 +218,8 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
             var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync();
             await using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = SqlitePragmas.Pragmas;
+            // The savepoints of a batch keep their page copies in memory.
+            pragmas.CommandText = SqlitePragmas.Pragmas + " PRAGMA temp_store=MEMORY;";
             await pragmas.ExecuteNonQueryAsync();
             _connection = connection;
         }
@@ -186,9 +236,29 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         }
     }
 
-    private abstract class Unit(ReachDb db, CancellationToken cancel)
+    /// <summary>Lets the queued units finish, then closes the batch's connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        Task? loop;
+        lock (_start)
+        {
+            loop = _loop;
+        }
+
+        if (loop is not null)
+        {
+            await loop;
+        }
+
+        await DropConnectionAsync();
+    }
+
+    private abstract class Unit(ReachDb db, bool isolated, CancellationToken cancel)
     {
         public ReachDb Db { get; } = db;
+
+        public bool Isolated { get; } = isolated;
 
         public CancellationToken Cancel { get; } = cancel;
 
@@ -199,7 +269,7 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         public abstract void Fail(Exception e);
     }
 
-    private sealed class Unit<T>(ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel) : Unit(db, cancel)
+    private sealed class Unit<T>(ReachDb db, Func<CancellationToken, Task<T>> work, bool isolated, CancellationToken cancel) : Unit(db, isolated, cancel)
     {
         private T? _result;
 
@@ -210,5 +280,14 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         public override void Succeed() => Done.TrySetResult(_result!);
 
         public override void Fail(Exception e) => Done.TrySetException(e);
+    }
+}
+
+/// <summary>The batch a unit ran in was rolled back because another unit of it failed: run the unit again.</summary>
+internal sealed class BatchRolledBackException : Exception
+{
+    public BatchRolledBackException()
+        : base("Another unit of the group commit's batch failed; this one was rolled back with it and runs again.")
+    {
     }
 }

@@ -106,7 +106,7 @@ public sealed class ReachDatabase : IAsyncDisposable
             connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancel);
             await using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = SqlitePragmas.Pragmas;
+            pragmas.CommandText = SqlitePragmas.Pragmas + SqlitePragmas.ReadPragmas;
             await pragmas.ExecuteNonQueryAsync(cancel);
         }
 
@@ -135,6 +135,11 @@ public sealed class ReachDatabase : IAsyncDisposable
         {
             await Postgres.DisposeAsync();
         }
+
+        if (GroupCommit is not null)
+        {
+            await GroupCommit.DisposeAsync();
+        }
     }
 
     /// <summary>A connection lent for reads; disposing it gives it back.</summary>
@@ -155,6 +160,12 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     public static readonly SqlitePragmas Instance = new();
 
     public const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    /// <summary>
+    /// The kept read connections read the file through a memory map: a page is read where the operating system keeps
+    /// it, not copied into each connection's own cache.
+    /// </summary>
+    public const string ReadPragmas = " PRAGMA mmap_size=1073741824;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -12,12 +12,15 @@ public static class Transactions
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction and commits it. A deadlock, a serialization failure, a busy SQLite
     /// file or a unique-key race (two first writes of one row) rolls back and runs the work again on a clean context.
+    /// In a SQLite group commit, an <c>isolated</c> unit runs in a savepoint of its own so that its failure leaves the
+    /// rest of its batch; the hot paths, which fail only in rare cases, run without (a savepoint copies every page it
+    /// touches), and a failure there runs the whole batch again.
     /// </summary>
-    public static async Task<T> InTransactionAsync<T>(this ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    public static async Task<T> InTransactionAsync<T>(this ReachDb db, Func<CancellationToken, Task<T>> work, CancellationToken cancel, bool isolated = true)
     {
         if (db.GroupCommit is { } group && db.Database.CurrentTransaction is null && db.Database.GetDbConnection().State == System.Data.ConnectionState.Closed)
         {
-            return await InGroupCommitAsync(db, group, work, cancel);
+            return await InGroupCommitAsync(db, group, work, isolated, cancel);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -39,13 +42,18 @@ public static class Transactions
     }
 
     // The same, as one unit of a group commit: a unit that fails for a retryable reason is queued again.
-    private static async Task<T> InGroupCommitAsync<T>(ReachDb db, GroupCommit group, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    private static async Task<T> InGroupCommitAsync<T>(ReachDb db, GroupCommit group, Func<CancellationToken, Task<T>> work, bool isolated, CancellationToken cancel)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await group.RunAsync(db, work, cancel);
+                return await group.RunAsync(db, work, isolated, cancel);
+            }
+            catch (BatchRolledBackException) when (attempt < MaxAttempts)
+            {
+                // Nothing of this unit was stored: run it again at once.
+                db.ChangeTracker.Clear();
             }
             catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
             {

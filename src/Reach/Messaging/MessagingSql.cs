@@ -118,7 +118,6 @@ internal static class MessagingSql
         FROM "Conversations" c
         WHERE c."LowId" = @low AND c."HighId" = @high
             AND (c."RequestForId" = @r OR NOT c."Declined" OR (CASE WHEN c."LowId" = @r THEN c."LowHasWritten" ELSE c."HighHasWritten" END))
-        RETURNING "Id"
         """, "r", "s", "now", "requestText", "messageText", "low", "high");
 
     /// <summary>PostgreSQL: wakes the open pages of a member in every process, once the transaction commits.</summary>

@@ -59,5 +59,5 @@ public sealed class RespondToRequest(ReachDb db, ReachPolicy policy, TimeProvide
             }
 
             return true;
-        }, cancel);
+        }, cancel, isolated: false);
 }

@@ -135,7 +135,7 @@ public sealed class SendMessage(
                 }
 
                 return (SendOutcome)new SendOutcome.Sent(result);
-            }, cancel);
+            }, cancel, isolated: false);
         }
         catch (CapTakenException taken)
         {
@@ -211,11 +211,10 @@ public sealed class SendMessage(
             await reader.NextResultAsync();
             await reader.ReadAsync();
             messageId = reader.GetInt64(0);
-            await reader.NextResultAsync();
-            if (await reader.ReadAsync())
-            {
-                db.WakeAfterCommit(r);
-            }
+
+            // The recipient's open pages look again (a wake-up without a new notification, after a message in a
+            // declined conversation, only makes them read the same count).
+            db.WakeAfterCommit(r);
 
             if (decision.CountsAgainstCap)
             {

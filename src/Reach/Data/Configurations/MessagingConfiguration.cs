@@ -10,7 +10,10 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
     public void Configure(EntityTypeBuilder<Conversation> builder)
     {
         builder.HasIndex(conversation => new { conversation.LowId, conversation.HighId }).IsUnique();
-        builder.HasIndex(conversation => new { conversation.HighId, conversation.LastMessageAt });
+        // The other member's side of "my conversations" (the unique pair index serves the lower id's). Not ordered by
+        // the last message: the list is sorted after the two sides are joined anyway, and an index on the time would
+        // be rewritten by every message.
+        builder.HasIndex(conversation => conversation.HighId);
         builder.ToTable(table =>
         {
             table.HasCheckConstraint("CK_Conversations_Order", "\"LowId\" < \"HighId\"");

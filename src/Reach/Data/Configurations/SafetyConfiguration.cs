@@ -43,8 +43,8 @@ internal sealed class DecisionLogConfiguration : IEntityTypeConfiguration<Decisi
     public void Configure(EntityTypeBuilder<DecisionLogEntry> builder)
     {
         builder.ToTable("DecisionLog");
+        // Counts per day. The log is written by every send and read by day (and by time for replays), never by pair.
         builder.HasIndex(entry => new { entry.Day, entry.Allowed });
-        builder.HasIndex(entry => new { entry.SenderId, entry.RecipientId, entry.Id });
         builder.Property(entry => entry.Day).HasMaxLength(10);
         builder.Property(entry => entry.Source).HasMaxLength(10);
     }

@@ -235,8 +235,6 @@ namespace Reach.Data.Migrations.Postgres
 
                     b.HasIndex("Day", "Allowed");
 
-                    b.HasIndex("SenderId", "RecipientId", "Id");
-
                     b.ToTable("DecisionLog", (string)null);
                 });
 
@@ -566,7 +564,7 @@ namespace Reach.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("HighId", "LastMessageAt");
+                    b.HasIndex("HighId");
 
                     b.HasIndex("LowId", "HighId")
                         .IsUnique();

@@ -223,8 +223,6 @@ namespace Reach.Data.Migrations.Sqlite
 
                     b.HasIndex("Day", "Allowed");
 
-                    b.HasIndex("SenderId", "RecipientId", "Id");
-
                     b.ToTable("DecisionLog", (string)null);
                 });
 
@@ -548,7 +546,7 @@ namespace Reach.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("HighId", "LastMessageAt");
+                    b.HasIndex("HighId");
 
                     b.HasIndex("LowId", "HighId")
                         .IsUnique();

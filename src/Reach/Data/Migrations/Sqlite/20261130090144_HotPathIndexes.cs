@@ -1,0 +1,45 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Reach.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class HotPathIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_DecisionLog_SenderId_RecipientId_Id",
+                table: "DecisionLog");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Conversations_HighId_LastMessageAt",
+                table: "Conversations");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_HighId",
+                table: "Conversations",
+                column: "HighId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Conversations_HighId",
+                table: "Conversations");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DecisionLog_SenderId_RecipientId_Id",
+                table: "DecisionLog",
+                columns: new[] { "SenderId", "RecipientId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_HighId_LastMessageAt",
+                table: "Conversations",
+                columns: new[] { "HighId", "LastMessageAt" });
+        }
+    }
+}
