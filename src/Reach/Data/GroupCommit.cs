@@ -221,6 +221,7 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
             // The savepoints of a batch keep their page copies in memory.
             pragmas.CommandText = SqlitePragmas.Pragmas + " PRAGMA temp_store=MEMORY;";
             await pragmas.ExecuteNonQueryAsync();
+            StatementBatch.KeepPrepared(connection);
             _connection = connection;
         }
 

@@ -108,6 +108,7 @@ public sealed class ReachDatabase : IAsyncDisposable
             await using var pragmas = connection.CreateCommand();
             pragmas.CommandText = SqlitePragmas.Pragmas + SqlitePragmas.ReadPragmas;
             await pragmas.ExecuteNonQueryAsync(cancel);
+            StatementBatch.KeepPrepared(connection);
         }
 
         return new ReadConnection(this, connection);

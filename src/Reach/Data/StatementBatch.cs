@@ -79,13 +79,23 @@ public abstract class StatementBatch : IAsyncDisposable
         public override ValueTask DisposeAsync() => _batch.DisposeAsync();
     }
 
+    /// <summary>
+    /// Keeps the statements run on <paramref name="connection"/> prepared for as long as it stays open. Only for
+    /// connections their owner keeps open (the group commit's, the kept readers): Microsoft.Data.Sqlite hands a closed
+    /// connection's native handle to another connection object, and a statement kept across that would run on it.
+    /// </summary>
+    internal static void KeepPrepared(SqliteConnection connection) => SqliteBatch.Keep(connection);
+
     private sealed class SqliteBatch(SqliteConnection connection, SqliteTransaction? transaction) : StatementBatch
     {
-        // Microsoft.Data.Sqlite keeps a statement prepared only in the command that prepared it, for as long as its
-        // connection stays open: the commands are kept per connection and reused.
+        // Microsoft.Data.Sqlite keeps a statement prepared only in the command that prepared it: the commands of a
+        // kept connection are kept with it and reused, so that a statement is parsed and planned once.
         private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<Statement, SqliteCommand>> Prepared = [];
 
         private readonly List<(SqliteCommand? Command, bool ReturnsRows)> _commands = [];
+        private List<SqliteCommand>? _transient;
+
+        public static void Keep(SqliteConnection connection) => Prepared.TryAdd(connection, []);
 
         protected override Parameters AddStatement(Statement statement)
         {
@@ -95,8 +105,9 @@ public abstract class StatementBatch : IAsyncDisposable
                 return default;
             }
 
-            var prepared = Prepared.GetOrCreateValue(connection);
-            if (!prepared.TryGetValue(statement, out var command))
+            SqliteCommand? command = null;
+            var kept = Prepared.TryGetValue(connection, out var prepared);
+            if (!kept || !prepared!.TryGetValue(statement, out command))
             {
                 command = connection.CreateCommand();
                 command.CommandText = statement.Sqlite;
@@ -105,7 +116,14 @@ public abstract class StatementBatch : IAsyncDisposable
                     command.Parameters.Add(new SqliteParameter("@" + statement.ParameterName(i), DBNull.Value));
                 }
 
-                prepared.Add(statement, command);
+                if (kept)
+                {
+                    prepared!.Add(statement, command);
+                }
+                else
+                {
+                    (_transient ??= []).Add(command);
+                }
             }
 
             command.Transaction = transaction;
@@ -120,7 +138,15 @@ public abstract class StatementBatch : IAsyncDisposable
             return Task.FromResult<BatchReader>(reader);
         }
 
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public override ValueTask DisposeAsync()
+        {
+            foreach (var command in _transient ?? [])
+            {
+                command.Dispose();
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class PostgresReader(NpgsqlDataReader reader) : BatchReader(reader, postgres: true)
