@@ -47,12 +47,15 @@ public static class ReachServices
         services.AddSingleton<LiveNotifications>();
         services.AddSingleton(database);
         services.AddHostedService<PostgresListener>();
+        services.AddSingleton<PostgresWakeups>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresWakeups>());
         services.AddSingleton<Outbox.OutboxSignal>();
         services.AddSingleton<Outbox.OutboxWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Outbox.OutboxWorker>());
         services.AddSingleton(provider => ReachDatabase.Open(
             provider.GetRequiredService<DatabaseOptions>(),
-            new NotificationPublisher(provider.GetRequiredService<LiveNotifications>(), provider.GetRequiredService<Outbox.OutboxSignal>()),
+            new NotificationPublisher(
+                provider.GetRequiredService<LiveNotifications>(), provider.GetRequiredService<Outbox.OutboxSignal>(), provider.GetRequiredService<PostgresWakeups>()),
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddScoped<ReachDb>(provider => provider.GetRequiredService<ReachDatabase>().CreateContext());
         services.AddIdentityCore<Member>(options =>

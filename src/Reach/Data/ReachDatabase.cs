@@ -26,9 +26,11 @@ public sealed class ReachDatabase : IAsyncDisposable
     private readonly Func<ReachDb> _create;
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private readonly string _connectionString;
+    private readonly NotificationPublisher _publisher;
 
-    private ReachDatabase(DatabaseOptions options, Func<ReachDb> create, NpgsqlDataSource? postgres, GroupCommit? group)
+    private ReachDatabase(DatabaseOptions options, Func<ReachDb> create, NpgsqlDataSource? postgres, GroupCommit? group, NotificationPublisher publisher)
     {
+        _publisher = publisher;
         Options = options;
         _create = create;
         Postgres = postgres;
@@ -42,6 +44,9 @@ public sealed class ReachDatabase : IAsyncDisposable
 
     /// <summary>PostgreSQL only: the data source every connection of this process comes from.</summary>
     internal NpgsqlDataSource? Postgres { get; }
+
+    /// <summary>PostgreSQL only: the data source of the hot reads outside transactions.</summary>
+    private NpgsqlDataSource? PostgresReads { get; init; }
 
     /// <summary>SQLite only, unless turned off: where write transactions share a commit.</summary>
     internal GroupCommit? GroupCommit { get; }
@@ -58,15 +63,24 @@ public sealed class ReachDatabase : IAsyncDisposable
                 source.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             }
 
+            // Reach changes no session state, so a connection going back to the pool needs no reset (which would cost
+            // every next statement on it a round of RESET commands).
+            source.ConnectionStringBuilder.NoResetOnClose = true;
+
             source.UseLoggerFactory(logging);
             var dataSource = source.Build();
+
+            // The hot reads' own connections keep one plan per statement, through its indexes (MessagingSql.StablePlans).
+            var reads = new NpgsqlDataSourceBuilder(source.ConnectionStringBuilder.ConnectionString);
+            reads.ConnectionStringBuilder.Options = (reads.ConnectionStringBuilder.Options + " " + Messaging.MessagingSql.StablePlanOptions).Trim();
+            reads.UseLoggerFactory(logging);
             var options = new DbContextOptionsBuilder<PostgresReachDb>()
                 .UseNpgsql(dataSource)
                 .UseLoggerFactory(logging)
                 .AddInterceptors(publisher)
                 .Options;
             var pool = new PooledDbContextFactory<PostgresReachDb>(options);
-            return new ReachDatabase(database, pool.CreateDbContext, dataSource, null);
+            return new ReachDatabase(database, pool.CreateDbContext, dataSource, null, publisher) { PostgresReads = reads.Build() };
         }
 
         var sqlite = new DbContextOptionsBuilder<SqliteReachDb>()
@@ -76,7 +90,7 @@ public sealed class ReachDatabase : IAsyncDisposable
             .Options;
         var group = database.GroupCommit ? new GroupCommit(database.ConnectionString, publisher) : null;
         var contexts = new PooledDbContextFactory<SqliteReachDb>(sqlite);
-        return new ReachDatabase(database, contexts.CreateDbContext, null, group);
+        return new ReachDatabase(database, contexts.CreateDbContext, null, group, publisher);
     }
 
     /// <summary>A context from the pool, ready for one unit of work (the caller's scope returns it).</summary>
@@ -84,6 +98,8 @@ public sealed class ReachDatabase : IAsyncDisposable
     {
         var db = _create();
         db.GroupCommit = GroupCommit;
+        db.Publisher = _publisher;
+        db.CommittedInBatch = false;
         db.NotifySaved.Clear();
         db.NotifyAfterCommit.Clear();
         db.OutboxAfterCommit = false;
@@ -96,7 +112,7 @@ public sealed class ReachDatabase : IAsyncDisposable
     /// </summary>
     public async ValueTask<ReadConnection> ReadAsync(CancellationToken cancel)
     {
-        if (Postgres is { } source)
+        if (PostgresReads is { } source)
         {
             return new ReadConnection(this, await source.OpenConnectionAsync(cancel));
         }
@@ -135,6 +151,11 @@ public sealed class ReachDatabase : IAsyncDisposable
         if (Postgres is not null)
         {
             await Postgres.DisposeAsync();
+        }
+
+        if (PostgresReads is not null)
+        {
+            await PostgresReads.DisposeAsync();
         }
 
         if (GroupCommit is not null)

@@ -67,6 +67,15 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
     /// <summary>Members with notifications in the save under way.</summary>
     internal HashSet<long> NotifySaved { get; } = [];
 
+    /// <summary>
+    /// PostgreSQL: the unit of work sent <c>COMMIT</c> with its last statements (<see cref="StatementBatch"/>), so its
+    /// transaction is already committed when the unit returns.
+    /// </summary>
+    internal bool CommittedInBatch { get; set; }
+
+    /// <summary>Pushes what a unit of work stored once it is committed (set by <see cref="ReachDatabase"/>).</summary>
+    internal Notifications.NotificationPublisher? Publisher { get; set; }
+
     /// <summary>The transaction under way stored outbox items: the worker is woken when it commits.</summary>
     internal bool OutboxAfterCommit { get; set; }
 

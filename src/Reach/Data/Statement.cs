@@ -49,7 +49,7 @@ public sealed partial class Statement
     /// <summary>Whether it gives a result set (a query, or a write with <c>RETURNING</c>), even an empty one.</summary>
     public bool ReturnsRows { get; }
 
-    /// <summary>A statement only PostgreSQL needs (a row lock, a <c>pg_notify</c>); SQLite skips it.</summary>
+    /// <summary>A statement only PostgreSQL needs (a row lock); SQLite skips it.</summary>
     public bool PostgresOnly { get; }
 
     public int ParameterCount => _parameters.Length;

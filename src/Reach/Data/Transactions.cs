@@ -29,14 +29,29 @@ public static class Transactions
             try
             {
                 var result = await work(cancel);
+                if (db.CommittedInBatch)
+                {
+                    // The unit's last statements carried the commit (PostgreSQL): disposing the transaction ends it.
+                    db.CommittedInBatch = false;
+                    db.Publisher?.Committed(db);
+                    return result;
+                }
+
                 await transaction.CommitAsync(cancel);
                 return result;
             }
             catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
             {
+                db.CommittedInBatch = false;
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancel);
+            }
+            catch
+            {
+                // A commit that was added to a batch whose statements failed never ran.
+                db.CommittedInBatch = false;
+                throw;
             }
         }
     }

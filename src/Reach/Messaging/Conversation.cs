@@ -70,4 +70,7 @@ public sealed class ReceiveCounter
     public required string PeriodKey { get; set; }
 
     public int Used { get; set; }
+
+    /// <summary>The cap the last place was taken under; a check constraint keeps <see cref="Used"/> within it.</summary>
+    public int Cap { get; set; }
 }

@@ -59,11 +59,14 @@ public sealed class FactsReader(ReachDatabase database, ReachPolicy policy, ISer
         {
             if (lockSender)
             {
+                batch.Add(MessagingSql.StablePlans);
                 batch.Add(MessagingSql.LockMember).Set("member", senderId);
             }
 
+            var facts = batch.Results;
             PairFacts.Add(batch, senderId, recipient, policy, now, forSend: lockSender);
             await using var reader = await batch.ExecuteAsync(cancel);
+            await reader.MoveToAsync(facts);
             pair = await PairFacts.ReadAsync(reader);
         }
 

@@ -80,10 +80,25 @@ internal static class MessagingSql
 
     /// <summary>
     /// PostgreSQL: the member's row lock, held to the end of the transaction, so that one member's sends (pacing,
-    /// credits) are serialized across processes. SQLite's write transactions are serialized anyway.
+    /// credits) are serialized across processes. SQLite's write transactions are serialized anyway. The lock is the one
+    /// an update of the row would take (<c>NO KEY UPDATE</c>: foreign-key checks of other transactions on the row still
+    /// pass), without writing a new version of the row.
     /// </summary>
     public static readonly Statement LockMember = Statement.PostgresOnlyStatement(
-        """UPDATE "Members" SET "Version" = "Version" + 1 WHERE "Id" = @member""", "member");
+        """SELECT 1 FROM "Members" WHERE "Id" = @member FOR NO KEY UPDATE""", "member");
+
+    /// <summary>
+    /// PostgreSQL: the statements of this transaction keep one plan, through their indexes. They are prepared on each
+    /// connection after their second use; left to itself PostgreSQL may plan such a statement again for every
+    /// execution when the plan for the given values looks cheaper (it does wherever a value switches a subquery off),
+    /// and a plan made while a table was empty or small scans it whole, however large it has grown since (every
+    /// lookup of the hot paths has its index). <see cref="ReachDatabase"/> sets the same for the hot reads.
+    /// </summary>
+    public static readonly Statement StablePlans = Statement.PostgresOnlyStatement(
+        $"SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)");
+
+    /// <summary>The settings of <see cref="StablePlans"/>, as connection options.</summary>
+    public const string StablePlanOptions = "-c plan_cache_mode=force_generic_plan -c enable_seqscan=off";
 
     /// <summary>Whether an email (normalized) is in a member's imported address book.</summary>
     public static readonly Statement InAddressBook = new(
@@ -120,10 +135,6 @@ internal static class MessagingSql
             AND (c."RequestForId" = @r OR NOT c."Declined" OR (CASE WHEN c."LowId" = @r THEN c."LowHasWritten" ELSE c."HighHasWritten" END))
         """, "r", "s", "now", "requestText", "messageText", "low", "high");
 
-    /// <summary>PostgreSQL: wakes the open pages of a member in every process, once the transaction commits.</summary>
-    public static readonly Statement Wake = Statement.PostgresOnlyStatement(
-        $"""SELECT pg_notify('{NotificationPublisher.PostgresChannel}', @member)""", "member");
-
     /// <summary>A send decision, for operators (allowed or locked, every reason, the trace).</summary>
     public static readonly Statement DecisionLog = new("""
         INSERT INTO "DecisionLog" ("At", "Day", "SenderId", "RecipientId", "InMail", "Allowed", "ReasonBits", "TraceBits", "Source")
@@ -131,15 +142,35 @@ internal static class MessagingSql
         """, "now", "day", "s", "r", "inMail", "allowed", "reasons", "trace");
 
     /// <summary>
-    /// A cold message takes one place of the recipient's cap for the period, or no row comes back: one statement, so
-    /// concurrent senders on any number of connections and processes cannot overrun the cap. On PostgreSQL it is the
-    /// last statement of a send, so the counter's row is locked only from here to the commit.
+    /// A cold message takes one place of the recipient's cap for the period: one statement, so concurrent senders on
+    /// any number of connections and processes cannot overrun the cap. The row carries the cap it was last counted
+    /// against, and its check constraint (<c>Used &lt;= Cap</c>) refuses the place past the last: the statement fails,
+    /// and with it the send's transaction. On PostgreSQL it is the last write of a send, so the counter's row is locked
+    /// only from here to the commit — in the same round trip.
     /// </summary>
     public static readonly Statement TakeCapPlace = new("""
-        INSERT INTO "ReceiveCounters" ("MemberId", "PeriodKey", "Used") VALUES (@r, @period, 1)
-        ON CONFLICT ("MemberId", "PeriodKey") DO UPDATE SET "Used" = "ReceiveCounters"."Used" + 1 WHERE "ReceiveCounters"."Used" < @cap
+        INSERT INTO "ReceiveCounters" ("MemberId", "PeriodKey", "Used", "Cap") VALUES (@r, @period, 1, @cap)
+        ON CONFLICT ("MemberId", "PeriodKey") DO UPDATE SET "Used" = "ReceiveCounters"."Used" + 1, "Cap" = excluded."Cap"
         RETURNING "Used"
         """, "r", "period", "cap");
+
+    /// <summary>The check constraint that refuses a place past the cap (<see cref="TakeCapPlace"/>).</summary>
+    public const string CapConstraint = "CK_ReceiveCounters_Cap";
+
+    /// <summary>
+    /// When this message takes the cap's last place and someone bookmarked the recipient, those bookmarks are decided
+    /// again after the commit (they may have turned to locked). It runs just before the place is taken, so that the
+    /// counter's row is not locked while it runs; if the send then fails, it goes with it.
+    /// </summary>
+    public static readonly Statement RecheckWhenCapFills = new("""
+        INSERT INTO "Outbox" ("Kind", "MemberId", "OtherId", "At")
+        SELECT @kind, @r, NULL, @now
+        WHERE COALESCE((SELECT n."Used" FROM "ReceiveCounters" n WHERE n."MemberId" = @r AND n."PeriodKey" = @period), 0) + 1 >= @cap
+            AND EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."TargetId" = @r)
+        """, "kind", "r", "now", "period", "cap");
+
+    /// <summary>PostgreSQL: the commit, sent with a send's last writes when nothing follows them.</summary>
+    public static readonly Statement Commit = Statement.PostgresOnlyStatement("COMMIT");
 
     /// <summary>A wrong email given for a known-contacts recipient uses one of the day's attempts.</summary>
     public static readonly Statement CountWrongEmail = new("""

@@ -26,18 +26,21 @@ public sealed class RespondToRequest(ReachDb db, ReachPolicy policy, TimeProvide
             bool refundDue, bookmarked;
             await using (var batch = StatementBatch.On(db))
             {
+                batch.Add(MessagingSql.StablePlans);
                 batch.Add(MessagingSql.LockMember).Set("member", memberId);
+                var responded = batch.Results;
                 batch.Add(MessagingSql.Respond).Set("m", memberId).Set("accept", accept).Set("conversation", conversationId);
                 batch.Add(MessagingSql.AfterAnswer).Set("m", memberId).Set("creditBackStart", now.AddDays(-policy.CreditBackDays)).Set("conversation", conversationId);
                 await using var reader = await batch.ExecuteAsync(c);
-                var responded = await reader.ReadAsync();
+                await reader.MoveToAsync(responded);
+                var waited = await reader.ReadAsync();
                 await reader.NextResultAsync();
                 if (!await reader.ReadAsync())
                 {
                     return Failure.NotFound("Conversation");
                 }
 
-                if (!responded)
+                if (!waited)
                 {
                     return new Failure(Failure.Codes.NotAllowed, "Only a message request waiting for you can be accepted or declined.");
                 }

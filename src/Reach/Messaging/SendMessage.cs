@@ -172,7 +172,6 @@ public sealed class SendMessage(
         var cap = (policy.FindTier(pair.TierId) ?? policy.DefaultTier).ReceiveCap;
         var period = policy.Periods.Containing(now).Key;
         long conversationId, messageId;
-        var capFilled = false;
         await using (var batch = StatementBatch.On(db))
         {
             batch.Add(senderId == low ? MessagingSql.ConversationFromLow : MessagingSql.ConversationFromHigh)
@@ -198,11 +197,22 @@ public sealed class SendMessage(
                 db.OutboxAfterCommit = true;
             }
 
-            batch.Add(MessagingSql.Wake).Set("member", r.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var capPlace = batch.Results;
             if (decision.CountsAgainstCap)
             {
+                batch.Add(MessagingSql.RecheckWhenCapFills)
+                    .Set("kind", OutboxKinds.RecheckTargeting).Set("r", r).Set("now", now).Set("period", period).Set("cap", cap);
+                capPlace = batch.Results;
                 batch.Add(MessagingSql.TakeCapPlace).Set("r", r).Set("period", period).Set("cap", cap);
+            }
+
+            // On PostgreSQL the commit goes with these writes when nothing is left to do after them, so the counter's
+            // row is held only for the commit itself.
+            var last = decision.Cost == 0 && !(pair.Answers && pair.RefundDue) && idempotencyKey is null;
+            if (last)
+            {
+                batch.Add(MessagingSql.Commit);
+                db.CommittedInBatch = db.IsPostgres;
             }
 
             await using var reader = await batch.ExecuteAsync(cancel);
@@ -218,23 +228,19 @@ public sealed class SendMessage(
 
             if (decision.CountsAgainstCap)
             {
-                await reader.MoveToAsync(capPlace);
-                if (!await reader.ReadAsync())
+                try
+                {
+                    await reader.MoveToAsync(capPlace);
+                    await reader.ReadAsync();
+                }
+                catch (Exception e) when (IsCapTaken(e))
                 {
                     throw new CapTakenException(pair.Facts(policy, kind, request.RecipientEmail, now), pair.RecipientId);
                 }
 
-                capFilled = reader.GetInt32(0) >= cap;
+                // The worker looks at once when the cap just filled (a check may have been stored with it).
+                db.OutboxAfterCommit |= reader.GetInt32(0) >= cap;
             }
-        }
-
-        if (capFilled)
-        {
-            // The cap just filled: the bookmarks of the recipient may have turned to locked.
-            await using var filled = StatementBatch.On(db);
-            OutboxWorker.Add(filled, OutboxKinds.RecheckTargeting, r, null, now);
-            await filled.ExecuteNonQueryAsync(cancel);
-            db.OutboxAfterCommit = true;
         }
 
         var result = new SendResult(messageId, conversationId, channel, decision.Cost);
@@ -251,6 +257,14 @@ public sealed class SendMessage(
 
         return result;
     }
+
+    // The place past the last of the cap: refused by the counter's check constraint.
+    private static bool IsCapTaken(Exception e) => e switch
+    {
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.CheckViolation && pg.ConstraintName == MessagingSql.CapConstraint,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 275,
+        _ => false,
+    };
 
     private static void AddLog(StatementBatch batch, long senderId, long recipientId, Decision decision, DateTimeOffset now) =>
         batch.Add(MessagingSql.DecisionLog)

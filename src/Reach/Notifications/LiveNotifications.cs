@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -59,7 +58,7 @@ public sealed class LiveNotifications
 /// around the save commits. A rolled-back transaction pushes nothing. Wakes the outbox worker likewise when the
 /// transaction stored work for it.
 /// </summary>
-public sealed class NotificationPublisher(LiveNotifications live, Outbox.OutboxSignal outbox) : ISaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class NotificationPublisher(LiveNotifications live, Outbox.OutboxSignal outbox, PostgresWakeups wakeups) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     /// <summary>The PostgreSQL channel on which every process hears of new notifications (the payload is the member's id).</summary>
     public const string PostgresChannel = "reach_notifications";
@@ -78,31 +77,14 @@ public sealed class NotificationPublisher(LiveNotifications live, Outbox.OutboxS
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (eventData.Context is ReachDb { IsPostgres: true, NotifySaved.Count: > 0 } db)
-        {
-            foreach (var memberId in db.NotifySaved)
-            {
-                db.Database.ExecuteSql($"SELECT pg_notify({PostgresChannel}, {memberId.ToString(CultureInfo.InvariantCulture)})");
-            }
-        }
-
         Saved(eventData.Context);
         return result;
     }
 
-    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is ReachDb { IsPostgres: true, NotifySaved.Count: > 0 } db)
-        {
-            // Sent in the saving transaction, so PostgreSQL delivers it to every process's listener only on commit.
-            foreach (var memberId in db.NotifySaved)
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresChannel}, {memberId.ToString(CultureInfo.InvariantCulture)})", cancellationToken);
-            }
-        }
-
         Saved(eventData.Context);
-        return result;
+        return ValueTask.FromResult(result);
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context);
@@ -121,7 +103,10 @@ public sealed class NotificationPublisher(LiveNotifications live, Outbox.OutboxS
         return Task.CompletedTask;
     }
 
-    /// <summary>A group commit (SQLite) stored this context's unit of work: its notifications are pushed.</summary>
+    /// <summary>
+    /// A group commit (SQLite), or a <c>COMMIT</c> sent with the last statements (PostgreSQL), stored this context's unit
+    /// of work: its notifications are pushed.
+    /// </summary>
     internal void Committed(ReachDb db) => Publish(db);
 
     /// <summary>A group commit (SQLite) rolled this context's unit of work back: its notifications are dropped.</summary>
@@ -172,6 +157,7 @@ public sealed class NotificationPublisher(LiveNotifications live, Outbox.OutboxS
         foreach (var memberId in db.NotifyAfterCommit)
         {
             live.Publish(memberId);
+            wakeups.Add(memberId);
         }
 
         db.NotifyAfterCommit.Clear();

@@ -26,7 +26,7 @@ public sealed class PostgresListener(DatabaseOptions database, LiveNotifications
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (long.TryParse(e.Payload, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var memberId))
+                    foreach (var memberId in PostgresWakeups.Parse(e.Payload))
                     {
                         live.Publish(memberId);
                     }

@@ -43,7 +43,12 @@ internal sealed class ReceiveCounterConfiguration : IEntityTypeConfiguration<Rec
     {
         builder.HasKey(counter => new { counter.MemberId, counter.PeriodKey });
         builder.Property(counter => counter.PeriodKey).HasMaxLength(7);
-        builder.ToTable(table => table.HasCheckConstraint("CK_ReceiveCounters_Used", "\"Used\" >= 0"));
+        builder.Property(counter => counter.Cap).HasDefaultValue(int.MaxValue);
+        builder.ToTable(table =>
+        {
+            table.HasCheckConstraint("CK_ReceiveCounters_Used", "\"Used\" >= 0");
+            table.HasCheckConstraint(Messaging.MessagingSql.CapConstraint, "\"Used\" <= \"Cap\"");
+        });
         builder.HasOne<Member>().WithMany().HasForeignKey(counter => counter.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -664,6 +664,11 @@ namespace Reach.Data.Migrations.Postgres
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");
 
+                    b.Property<int>("Cap")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(2147483647);
+
                     b.Property<int>("Used")
                         .HasColumnType("integer");
 
@@ -671,6 +676,8 @@ namespace Reach.Data.Migrations.Postgres
 
                     b.ToTable("ReceiveCounters", t =>
                         {
+                            t.HasCheckConstraint("CK_ReceiveCounters_Cap", "\"Used\" <= \"Cap\"");
+
                             t.HasCheckConstraint("CK_ReceiveCounters_Used", "\"Used\" >= 0");
                         });
                 });

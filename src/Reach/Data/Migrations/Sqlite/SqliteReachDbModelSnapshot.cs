@@ -644,6 +644,11 @@ namespace Reach.Data.Migrations.Sqlite
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Cap")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(2147483647);
+
                     b.Property<int>("Used")
                         .HasColumnType("INTEGER");
 
@@ -651,6 +656,8 @@ namespace Reach.Data.Migrations.Sqlite
 
                     b.ToTable("ReceiveCounters", t =>
                         {
+                            t.HasCheckConstraint("CK_ReceiveCounters_Cap", "\"Used\" <= \"Cap\"");
+
                             t.HasCheckConstraint("CK_ReceiveCounters_Used", "\"Used\" >= 0");
                         });
                 });

@@ -10,8 +10,8 @@ using Reach.Data;
 namespace Reach.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteReachDb))]
-    [Migration("20261130090144_HotPathIndexes")]
-    partial class HotPathIndexes
+    [Migration("20261130094003_HotPathSchema")]
+    partial class HotPathSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -647,6 +647,11 @@ namespace Reach.Data.Migrations.Sqlite
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Cap")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(2147483647);
+
                     b.Property<int>("Used")
                         .HasColumnType("INTEGER");
 
@@ -654,6 +659,8 @@ namespace Reach.Data.Migrations.Sqlite
 
                     b.ToTable("ReceiveCounters", t =>
                         {
+                            t.HasCheckConstraint("CK_ReceiveCounters_Cap", "\"Used\" <= \"Cap\"");
+
                             t.HasCheckConstraint("CK_ReceiveCounters_Used", "\"Used\" >= 0");
                         });
                 });

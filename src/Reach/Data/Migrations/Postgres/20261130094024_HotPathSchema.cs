@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Reach.Data.Migrations.Sqlite
+namespace Reach.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class HotPathIndexes : Migration
+    public partial class HotPathSchema : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,6 +18,18 @@ namespace Reach.Data.Migrations.Sqlite
                 name: "IX_Conversations_HighId_LastMessageAt",
                 table: "Conversations");
 
+            migrationBuilder.AddColumn<int>(
+                name: "Cap",
+                table: "ReceiveCounters",
+                type: "integer",
+                nullable: false,
+                defaultValue: 2147483647);
+
+            migrationBuilder.AddCheckConstraint(
+                name: "CK_ReceiveCounters_Cap",
+                table: "ReceiveCounters",
+                sql: "\"Used\" <= \"Cap\"");
+
             migrationBuilder.CreateIndex(
                 name: "IX_Conversations_HighId",
                 table: "Conversations",
@@ -27,9 +39,17 @@ namespace Reach.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropCheckConstraint(
+                name: "CK_ReceiveCounters_Cap",
+                table: "ReceiveCounters");
+
             migrationBuilder.DropIndex(
                 name: "IX_Conversations_HighId",
                 table: "Conversations");
+
+            migrationBuilder.DropColumn(
+                name: "Cap",
+                table: "ReceiveCounters");
 
             migrationBuilder.CreateIndex(
                 name: "IX_DecisionLog_SenderId_RecipientId_Id",

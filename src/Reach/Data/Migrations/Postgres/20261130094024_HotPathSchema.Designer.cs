@@ -12,8 +12,8 @@ using Reach.Data;
 namespace Reach.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresReachDb))]
-    [Migration("20261130090206_HotPathIndexes")]
-    partial class HotPathIndexes
+    [Migration("20261130094024_HotPathSchema")]
+    partial class HotPathSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -667,6 +667,11 @@ namespace Reach.Data.Migrations.Postgres
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");
 
+                    b.Property<int>("Cap")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(2147483647);
+
                     b.Property<int>("Used")
                         .HasColumnType("integer");
 
@@ -674,6 +679,8 @@ namespace Reach.Data.Migrations.Postgres
 
                     b.ToTable("ReceiveCounters", t =>
                         {
+                            t.HasCheckConstraint("CK_ReceiveCounters_Cap", "\"Used\" <= \"Cap\"");
+
                             t.HasCheckConstraint("CK_ReceiveCounters_Used", "\"Used\" >= 0");
                         });
                 });
