@@ -74,7 +74,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddSingleton<ReachMetrics>();
 builder.Services.AddHostedService<ReachabilitySweeper>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(ReachMetrics.MeterName)
+    .AddMeter(ReachMetrics.MeterName, Reach.Data.StatementBatch.MeterName)
     .AddPrometheusExporter());
 
 var app = builder.Build();

@@ -98,6 +98,26 @@ public abstract class BookmarkApiTests<TDatabase>(ApiFixture<TDatabase> fixture)
     }
 
     [Fact]
+    public async Task AMessageThatOpensTheConversationNotifiesTheBookmarkAfterTheSend()
+    {
+        var (me, target) = (await Api.SignUpAsync("me"), await Api.SignUpAsync("tgt", settings: ConnectionsOnlyNoInMail));
+        await BookmarkAsync(me, target);
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = await me.Client.GetAsync(new Uri("/api/me/notifications/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(guard.Token));
+        await NextEventAsync(reader, guard.Token);
+
+        // The target writes first: the conversation is open for me now. The send is answered first; the bookmark is
+        // decided again after its commit (the outbox), and its flip comes to my open page like any notification.
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(target, me, "Hello, I saw your bookmark")).StatusCode);
+        while ((await NextEventAsync(reader, guard.Token)).GetProperty("latest").GetProperty("kind").GetString() != "reachable")
+        {
+        }
+
+        Assert.Equal(1, await ReachableCountAsync(me));
+    }
+
+    [Fact]
     public async Task ANewPeriodNotifiesOnceAndCreditsAboutToExpireAreTold()
     {
         await Api.SetClockAsync(new DateTimeOffset(2027, 3, 10, 12, 0, 0, TimeSpan.Zero));

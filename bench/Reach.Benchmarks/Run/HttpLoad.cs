@@ -48,7 +48,6 @@ public sealed partial class HttpLoad : IAsyncDisposable
         }
 
         start.Environment["Reach__BenchHello"] = "true";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "1";
         var server = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
         server.OutputDataReceived += (_, _) => { };

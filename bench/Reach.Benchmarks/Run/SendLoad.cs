@@ -170,10 +170,15 @@ public static class SendLoad
     }
 }
 
-/// <summary>Counts the SQL statements EF Core runs, and their time, from its diagnostic events.</summary>
+/// <summary>
+/// Counts the SQL statements a send runs, and their time: the hot path's prepared statements from the
+/// <c>Reach.Data</c> meter (a batch's time runs from sending it to reading its last result), EF Core's from its
+/// diagnostic events.
+/// </summary>
 public sealed class StatementCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly System.Diagnostics.Metrics.MeterListener _meters = new();
     private long _count;
     private long _ticks;
 
@@ -191,6 +196,16 @@ public sealed class StatementCounter : IObserver<DiagnosticListener>, IObserver<
     {
         var counter = new StatementCounter();
         counter._subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(counter));
+        counter._meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == Reach.Data.StatementBatch.MeterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        counter._meters.SetMeasurementEventCallback<long>((_, statements, _, _) => Interlocked.Add(ref counter._count, statements));
+        counter._meters.SetMeasurementEventCallback<double>((_, seconds, _, _) => Interlocked.Add(ref counter._ticks, TimeSpan.FromSeconds(seconds).Ticks));
+        counter._meters.Start();
         return counter;
     }
 
@@ -229,6 +244,7 @@ public sealed class StatementCounter : IObserver<DiagnosticListener>, IObserver<
 
     public void Dispose()
     {
+        _meters.Dispose();
         lock (_subscriptions)
         {
             foreach (var subscription in _subscriptions)

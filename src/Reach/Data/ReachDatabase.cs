@@ -24,7 +24,7 @@ public sealed class ReachDatabase : IAsyncDisposable
     private const int KeptReaders = 64;
 
     private readonly Func<ReachDb> _create;
-    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly ConcurrentQueue<SqliteConnection> _readers = new();
     private readonly string _connectionString;
     private readonly NotificationPublisher _publisher;
 
@@ -117,7 +117,7 @@ public sealed class ReachDatabase : IAsyncDisposable
             return new ReadConnection(this, await source.OpenConnectionAsync(cancel));
         }
 
-        if (!_readers.TryTake(out var connection))
+        if (!_readers.TryDequeue(out var connection))
         {
             connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancel);
@@ -134,7 +134,7 @@ public sealed class ReachDatabase : IAsyncDisposable
     {
         if (connection is SqliteConnection sqlite && _readers.Count < KeptReaders)
         {
-            _readers.Add(sqlite);
+            _readers.Enqueue(sqlite);
             return;
         }
 
@@ -143,7 +143,7 @@ public sealed class ReachDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        while (_readers.TryTake(out var connection))
+        while (_readers.TryDequeue(out var connection))
         {
             await connection.DisposeAsync();
         }

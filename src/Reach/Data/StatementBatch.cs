@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +19,16 @@ namespace Reach.Data;
 /// </summary>
 public abstract class StatementBatch : IAsyncDisposable
 {
+    /// <summary>The meter of the hot statements: how many run, and how long their batches take.</summary>
+    public const string MeterName = "Reach.Data";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Statements = Meter.CreateCounter<long>("reach.db.statements", description: "Hot-path statements run.");
+    private static readonly Histogram<double> Durations = Meter.CreateHistogram<double>(
+        "reach.db.batch.duration", "s", "From running a batch of hot-path statements to the end of reading its results.");
+
+    private int _count;
+
     /// <summary>How many result sets the statements added so far give: the index of the next one's.</summary>
     public int Results { get; private set; }
 
@@ -40,11 +52,26 @@ public abstract class StatementBatch : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(statement);
         Results += statement.ReturnsRows ? 1 : 0;
+        _count++;
         return AddStatement(statement);
     }
 
     /// <summary>Runs the statements; the reader stands on the first result set.</summary>
-    public abstract Task<BatchReader> ExecuteAsync(CancellationToken cancel);
+    public async Task<BatchReader> ExecuteAsync(CancellationToken cancel)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var reader = await RunAsync(cancel);
+        reader.Measured(_count, started);
+        return reader;
+    }
+
+    protected abstract Task<BatchReader> RunAsync(CancellationToken cancel);
+
+    internal static void Record(int statements, long started)
+    {
+        Statements.Add(statements);
+        Durations.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
 
     /// <summary>Runs the statements, with no result to read.</summary>
     public async Task ExecuteNonQueryAsync(CancellationToken cancel)
@@ -73,7 +100,7 @@ public abstract class StatementBatch : IAsyncDisposable
             return new Parameters(command.Parameters, statement, postgres: true);
         }
 
-        public override async Task<BatchReader> ExecuteAsync(CancellationToken cancel) =>
+        protected override async Task<BatchReader> RunAsync(CancellationToken cancel) =>
             new PostgresReader(await _batch.ExecuteReaderAsync(cancel));
 
         public override ValueTask DisposeAsync() => _batch.DisposeAsync();
@@ -131,7 +158,7 @@ public abstract class StatementBatch : IAsyncDisposable
             return new Parameters(command.Parameters, statement, postgres: false);
         }
 
-        public override Task<BatchReader> ExecuteAsync(CancellationToken cancel)
+        protected override Task<BatchReader> RunAsync(CancellationToken cancel)
         {
             var reader = new SqliteReader(_commands, cancel);
             reader.Start();
@@ -153,7 +180,11 @@ public abstract class StatementBatch : IAsyncDisposable
     {
         protected override Task<bool> NextAsync() => reader.NextResultAsync();
 
-        public override ValueTask DisposeAsync() => reader.DisposeAsync();
+        public override async ValueTask DisposeAsync()
+        {
+            await reader.DisposeAsync();
+            Done();
+        }
     }
 
     // Runs the commands when their results are reached, so that each sees the writes of the ones before it; the
@@ -204,6 +235,7 @@ public abstract class StatementBatch : IAsyncDisposable
                 commands[_next++].Command?.ExecuteNonQuery();
             }
 
+            Done();
             return ValueTask.CompletedTask;
         }
     }
@@ -259,6 +291,8 @@ public abstract class BatchReader(DbDataReader? reader, bool postgres) : IAsyncD
     private static readonly Func<long, DateTimeOffset> FromSqlite = new DateTimeOffsetToBinaryConverter().ConvertFromProviderTyped;
 
     private int _result;
+    private int _statements;
+    private long _started;
 
     protected DbDataReader? Current { get; set; } = reader;
 
@@ -310,4 +344,16 @@ public abstract class BatchReader(DbDataReader? reader, bool postgres) : IAsyncD
     public DateTimeOffset? GetInstantOrNull(int ordinal) => IsNull(ordinal) ? null : GetInstant(ordinal);
 
     public abstract ValueTask DisposeAsync();
+
+    internal void Measured(int statements, long started) => (_statements, _started) = (statements, started);
+
+    /// <summary>The batch is read to its end: its statements and time are recorded.</summary>
+    protected void Done()
+    {
+        if (_statements > 0)
+        {
+            StatementBatch.Record(_statements, _started);
+            _statements = 0;
+        }
+    }
 }
