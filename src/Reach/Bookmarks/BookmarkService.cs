@@ -73,8 +73,7 @@ public sealed class BookmarkService(ReachDb db, TimeProvider clock, Reachability
             return [];
         }
 
-        var me = await db.Members.AsNoTracking().FirstAsync(m => m.Id == memberId, cancel);
-        var all = await facts.ReadManyAsync(db, me, targets, Policy.MessageKind.Regular, null, clock.GetUtcNow(), cancel);
+        var all = await facts.ReadManyAsync(memberId, [.. targets.Select(target => target.Id)], Policy.MessageKind.Regular, clock.GetUtcNow(), cancel);
         return [.. targets.Select((target, i) => (target, Policy.MessageRules.Decide(policy, all[i])))];
     }
 }

@@ -116,8 +116,9 @@ public abstract class StatementBatch : IAsyncDisposable
     private sealed class SqliteBatch(SqliteConnection connection, SqliteTransaction? transaction) : StatementBatch
     {
         // Microsoft.Data.Sqlite keeps a statement prepared only in the command that prepared it: the commands of a
-        // kept connection are kept with it and reused, so that a statement is parsed and planned once.
-        private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<Statement, SqliteCommand>> Prepared = [];
+        // kept connection are kept with it and reused, so that a statement is parsed and planned once. A statement
+        // added several times to one batch (a page of search results) has a command for each time.
+        private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<Statement, List<SqliteCommand>>> Prepared = [];
 
         private readonly List<(SqliteCommand? Command, bool ReturnsRows)> _commands = [];
         private List<SqliteCommand>? _transient;
@@ -132,30 +133,48 @@ public abstract class StatementBatch : IAsyncDisposable
                 return default;
             }
 
-            SqliteCommand? command = null;
-            var kept = Prepared.TryGetValue(connection, out var prepared);
-            if (!kept || !prepared!.TryGetValue(statement, out command))
+            SqliteCommand command;
+            if (Prepared.TryGetValue(connection, out var prepared))
             {
-                command = connection.CreateCommand();
-                command.CommandText = statement.Sqlite;
-                for (var i = 0; i < statement.ParameterCount; i++)
+                if (!prepared.TryGetValue(statement, out var commands))
                 {
-                    command.Parameters.Add(new SqliteParameter("@" + statement.ParameterName(i), DBNull.Value));
+                    prepared.Add(statement, commands = []);
                 }
 
-                if (kept)
+                var uses = 0;
+                foreach (var (used, _) in _commands)
                 {
-                    prepared!.Add(statement, command);
+                    uses += used is not null && commands.Contains(used) ? 1 : 0;
                 }
-                else
+
+                if (uses == commands.Count)
                 {
-                    (_transient ??= []).Add(command);
+                    commands.Add(Create(statement));
                 }
+
+                command = commands[uses];
+            }
+            else
+            {
+                command = Create(statement);
+                (_transient ??= []).Add(command);
             }
 
             command.Transaction = transaction;
             _commands.Add((command, statement.ReturnsRows));
             return new Parameters(command.Parameters, statement, postgres: false);
+        }
+
+        private SqliteCommand Create(Statement statement)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = statement.Sqlite;
+            for (var i = 0; i < statement.ParameterCount; i++)
+            {
+                command.Parameters.Add(new SqliteParameter("@" + statement.ParameterName(i), DBNull.Value));
+            }
+
+            return command;
         }
 
         protected override Task<BatchReader> RunAsync(CancellationToken cancel)

@@ -179,7 +179,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
             return [];
         }
 
-        var all = await facts.ReadManyAsync(db, viewer, members, MessageKind.Regular, null, now, cancel);
+        var all = await facts.ReadManyAsync(viewer.Id, [.. members.Select(member => member.Id)], MessageKind.Regular, now, cancel);
         return [.. all.Select(f => MessageRules.Decide(policy, f))];
     }
 }
