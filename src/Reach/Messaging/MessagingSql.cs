@@ -9,48 +9,57 @@ namespace Reach.Messaging;
 /// </summary>
 internal static class MessagingSql
 {
-    // The rows of the pair found by key: its conversation (from whichever member has the lower id), the connection,
-    // the recipient's counter for the period, the sender's wrong emails of the day.
-    private const string PairJoins = """
-        LEFT JOIN "Conversations" c ON c."LowId" = CASE WHEN s."Id" < r."Id" THEN s."Id" ELSE r."Id" END
-            AND c."HighId" = CASE WHEN s."Id" < r."Id" THEN r."Id" ELSE s."Id" END
-        LEFT JOIN "Connections" k ON k."MemberId" = s."Id" AND k."OtherId" = r."Id"
-        LEFT JOIN "ReceiveCounters" n ON n."MemberId" = r."Id" AND n."PeriodKey" = @period
-        """;
+    // Each fact between the pair is a subquery through its index, by the pair's key: PostgreSQL plans a join to a
+    // table once for a prepared statement, with the sizes the tables had then, and a join planned while a table was
+    // empty may read the whole of its index for every row once it has grown; a subquery's lookup always uses the key.
+    private const string Low = """CASE WHEN s."Id" < r."Id" THEN s."Id" ELSE r."Id" END""";
+    private const string High = """CASE WHEN s."Id" < r."Id" THEN r."Id" ELSE s."Id" END""";
+    private const string Connected = """EXISTS (SELECT 1 FROM "Connections" k WHERE k."MemberId" = s."Id" AND k."OtherId" = r."Id")""";
+    private static readonly string ConversationId = InConversation("c.\"Id\"");
+
+    // An expression over the pair's conversation, through its unique key.
+    private static string InConversation(string expression) =>
+        $"""(SELECT {expression} FROM "Conversations" c WHERE c."LowId" = {Low} AND c."HighId" = {High})""";
+
+    // A column of the conversation on the sender's side, or on the recipient's.
+    private static string SenderSide(string column) => $"""CASE WHEN s."Id" < r."Id" THEN c."Low{column}" ELSE c."High{column}" END""";
+
+    private static string RecipientSide(string column) => $"""CASE WHEN s."Id" < r."Id" THEN c."High{column}" ELSE c."Low{column}" END""";
 
     // Everything a decision needs, in one row: the recipient, the sender, and each fact between them through its
     // index. A fact is looked up only where it can matter — invitations only between members who are not
     // connected, the wrong emails of the day only for a recipient who takes known contacts, what only a send needs
     // (bookmarks, InMail credits to return) only for a send, the last message only for a pre-flight's advice — so
-    // that a first message reads ten index entries, not fifteen. The columns are read in this order by PairFacts.
-    private const string PairColumns = """
+    // that a first message reads a dozen index entries. The columns are read in this order by PairFacts.
+    private static readonly string PairColumns = $"""
         SELECT r."Id", r."Handle", r."DisplayName", r."Headline", r."Company", r."TierId", r."Status", r."RestrictedUntil",
             r."WhoCanMessage", r."AcceptInMail", r."OpenProfile", r."Email",
             s."Id", s."TierId", s."Status", s."RestrictedUntil", s."CreditBalance", s."CreditsGrantedFor", s."NextCreditExpiry",
             s."CreatedAt", s."DisplayName", s."Email",
             EXISTS (SELECT 1 FROM "Blocks" b WHERE b."BlockerId" = s."Id" AND b."BlockedId" = r."Id")
                 OR EXISTS (SELECT 1 FROM "Blocks" b WHERE b."BlockerId" = r."Id" AND b."BlockedId" = s."Id"),
-            k."MemberId" IS NOT NULL,
-            c."Id",
-            CASE WHEN s."Id" < r."Id" THEN c."LowHasWritten" ELSE c."HighHasWritten" END,
-            CASE WHEN s."Id" < r."Id" THEN c."HighHasWritten" ELSE c."LowHasWritten" END,
-            CASE WHEN s."Id" < r."Id" THEN c."LowUnansweredCold" ELSE c."HighUnansweredCold" END,
-            CASE WHEN s."Id" < r."Id" THEN c."LowUnansweredInMail" ELSE c."HighUnansweredInMail" END,
-            c."RequestForId", c."Declined",
-            CASE WHEN k."MemberId" IS NULL THEN
+            {Connected},
+            {ConversationId},
+            {InConversation(SenderSide("HasWritten"))},
+            {InConversation(RecipientSide("HasWritten"))},
+            {InConversation(SenderSide("UnansweredCold"))},
+            {InConversation(SenderSide("UnansweredInMail"))},
+            {InConversation("c.\"RequestForId\"")},
+            {InConversation("c.\"Declined\"")},
+            CASE WHEN NOT {Connected} THEN
                 (SELECT min(i."SentAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Pending') END,
-            CASE WHEN k."MemberId" IS NULL THEN
+            CASE WHEN NOT {Connected} THEN
                 (SELECT max(i."RespondedAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Withdrawn') END,
-            CASE WHEN k."MemberId" IS NULL THEN (SELECT count(*) FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."SentAt" > @windowStart) ELSE 0 END,
-            n."Used",
+            CASE WHEN NOT {Connected} THEN (SELECT count(*) FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."SentAt" > @windowStart) ELSE 0 END,
+            (SELECT n."Used" FROM "ReceiveCounters" n WHERE n."MemberId" = r."Id" AND n."PeriodKey" = @period),
             CASE WHEN r."WhoCanMessage" = 'KnownContacts' THEN (SELECT e."Count" FROM "EmailAttempts" e WHERE e."SenderId" = s."Id" AND e."Day" = @day) END,
-            CASE WHEN NOT @send AND c."Id" IS NOT NULL THEN
-                (SELECT m."SentAt" FROM "Messages" m WHERE m."ConversationId" = c."Id" AND m."SenderId" = s."Id" ORDER BY m."Id" DESC LIMIT 1) END,
+            CASE WHEN NOT @send THEN
+                (SELECT m."SentAt" FROM "Messages" m WHERE m."ConversationId" = {ConversationId} AND m."SenderId" = s."Id" ORDER BY m."Id" DESC LIMIT 1) END,
             CASE WHEN @send THEN
                 EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."MemberId" = s."Id" AND x."TargetId" = r."Id")
                 OR EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."MemberId" = r."Id" AND x."TargetId" = s."Id") ELSE FALSE END,
-            CASE WHEN @send AND c."Id" IS NOT NULL THEN
-                EXISTS (SELECT 1 FROM "Messages" m WHERE m."ConversationId" = c."Id" AND m."SenderId" = r."Id" AND m."CreditsCharged" > 0
+            CASE WHEN @send THEN
+                EXISTS (SELECT 1 FROM "Messages" m WHERE m."ConversationId" = {ConversationId} AND m."SenderId" = r."Id" AND m."CreditsCharged" > 0
                     AND NOT m."CreditReturned" AND m."SentAt" >= @creditBackStart) ELSE FALSE END
         """;
 
@@ -59,23 +68,23 @@ internal static class MessagingSql
     /// <summary>The pair's facts, the recipient by handle (a deactivated member is nobody).</summary>
     public static readonly Statement PairByHandle = new($"""
         {PairColumns}
-        FROM "Members" r JOIN "Members" s ON s."Id" = @s {PairJoins}
+        FROM "Members" r JOIN "Members" s ON s."Id" = @s
         WHERE r."Handle" = @handle AND r."Status" <> 'Deactivated'
         """, [.. PairParameters, "handle"]);
 
     /// <summary>The pair's facts, the recipient by id.</summary>
     public static readonly Statement PairById = new($"""
         {PairColumns}
-        FROM "Members" r JOIN "Members" s ON s."Id" = @s {PairJoins}
+        FROM "Members" r JOIN "Members" s ON s."Id" = @s
         WHERE r."Id" = @recipient
         """, [.. PairParameters, "recipient"]);
 
     /// <summary>The pair's facts, the recipient as the other member of one of the sender's conversations.</summary>
     public static readonly Statement PairByConversation = new($"""
         {PairColumns}
-        FROM "Conversations" c0 JOIN "Members" s ON s."Id" = @s
-            JOIN "Members" r ON r."Id" = CASE WHEN c0."LowId" = s."Id" THEN c0."HighId" ELSE c0."LowId" END {PairJoins}
-        WHERE c0."Id" = @conversation AND (c0."LowId" = s."Id" OR c0."HighId" = s."Id")
+        FROM "Members" r JOIN "Members" s ON s."Id" = @s
+        WHERE r."Id" = (SELECT CASE WHEN c0."LowId" = @s THEN c0."HighId" ELSE c0."LowId" END FROM "Conversations" c0
+            WHERE c0."Id" = @conversation AND (c0."LowId" = @s OR c0."HighId" = @s))
         """, [.. PairParameters, "conversation"]);
 
     /// <summary>
@@ -169,8 +178,26 @@ internal static class MessagingSql
             AND EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."TargetId" = @r)
         """, "kind", "r", "now", "period", "cap");
 
-    /// <summary>PostgreSQL: the commit, sent with a send's last writes when nothing follows them.</summary>
+    /// <summary>
+    /// PostgreSQL: the commit, sent with a send's last writes when nothing follows them. When the recipient's counter
+    /// is contended (<see cref="BusyCounters"/>), it does not wait for the disk (<see cref="CommitWithoutFlush"/> before
+    /// it), so that the counter's row is free for the next send as soon as the commit is in the log, and
+    /// <see cref="AwaitFlush"/> after it waits for the disk instead, before the send is acknowledged.
+    /// </summary>
     public static readonly Statement Commit = Statement.PostgresOnlyStatement("COMMIT");
+
+    /// <summary>PostgreSQL: this transaction's commit returns once it is in the log, before the log is flushed.</summary>
+    public static readonly Statement CommitWithoutFlush = Statement.PostgresOnlyStatement(
+        "SELECT set_config('synchronous_commit', 'off', true)");
+
+    /// <summary>
+    /// PostgreSQL: a transaction of its own that commits as every transaction does (with the server's
+    /// <c>synchronous_commit</c>, to the disk and the synchronous standbys): the log is flushed to this commit, and so
+    /// to every commit before it, the one of <see cref="CommitWithoutFlush"/> included. The log is written in order,
+    /// so whatever a crash keeps, it keeps every transaction up to a point: one that another transaction read before it
+    /// was flushed is kept whenever that one is.
+    /// </summary>
+    public static readonly Statement AwaitFlush = Statement.PostgresOnlyStatement("SELECT pg_current_xact_id()");
 
     /// <summary>A wrong email given for a known-contacts recipient uses one of the day's attempts.</summary>
     public static readonly Statement CountWrongEmail = new("""

@@ -172,74 +172,98 @@ public sealed class SendMessage(
         var cap = (policy.FindTier(pair.TierId) ?? policy.DefaultTier).ReceiveCap;
         var period = policy.Periods.Containing(now).Key;
         long conversationId, messageId;
-        await using (var batch = StatementBatch.On(db))
+
+        // On PostgreSQL the commit goes with these writes when nothing is left to do after them. When another send to
+        // the recipient is in flight, the counter's row is held only until the commit is in the log (not on the disk),
+        // and the send is acknowledged once the log is flushed.
+        var last = decision.Cost == 0 && !(pair.Answers && pair.RefundDue) && idempotencyKey is null;
+        var counted = last && db.IsPostgres && decision.CountsAgainstCap;
+        var contended = counted && BusyCounters.Enter(r);
+        try
         {
-            batch.Add(senderId == low ? MessagingSql.ConversationFromLow : MessagingSql.ConversationFromHigh)
-                .Set("low", low).Set("high", high).Set("connection", decision.Channel == Channel.Connection).Set("r", r)
-                .Set("cold", decision.CountsAgainstCap && decision.Channel != Channel.InMail ? 1 : 0)
-                .Set("inMail", decision.Channel == Channel.InMail ? 1 : 0).Set("now", now).Set("s", senderId);
-            batch.Add(MessagingSql.Message)
-                .Set("s", senderId).Set("r", r).Set("body", request.Body).Set("subject", kind == MessageKind.InMail ? NullIfBlank(request.Subject) : null)
-                .Set("channel", channel).Set("cost", decision.Cost).Set("now", now).Set("low", low).Set("high", high);
-            batch.Add(MessagingSql.Notification)
-                .Set("r", r).Set("s", senderId).Set("now", now).Set("low", low).Set("high", high)
-                .Set("requestText", $"{pair.SenderName} sent you {(kind == MessageKind.InMail ? "an InMail" : "a message request")}.")
-                .Set("messageText", $"{pair.SenderName} sent you a message.");
-            AddLog(batch, senderId, r, decision, now);
-            if (wrongEmail)
+            await using (var batch = StatementBatch.On(db))
             {
-                batch.Add(MessagingSql.CountWrongEmail).Set("s", senderId).Set("day", PairFacts.Day(now));
-            }
-
-            if (pair.Bookmarked)
-            {
-                OutboxWorker.Add(batch, OutboxKinds.RecheckPair, senderId, r, now);
-                db.OutboxAfterCommit = true;
-            }
-
-            var capPlace = batch.Results;
-            if (decision.CountsAgainstCap)
-            {
-                batch.Add(MessagingSql.RecheckWhenCapFills)
-                    .Set("kind", OutboxKinds.RecheckTargeting).Set("r", r).Set("now", now).Set("period", period).Set("cap", cap);
-                capPlace = batch.Results;
-                batch.Add(MessagingSql.TakeCapPlace).Set("r", r).Set("period", period).Set("cap", cap);
-            }
-
-            // On PostgreSQL the commit goes with these writes when nothing is left to do after them, so the counter's
-            // row is held only for the commit itself.
-            var last = decision.Cost == 0 && !(pair.Answers && pair.RefundDue) && idempotencyKey is null;
-            if (last)
-            {
-                batch.Add(MessagingSql.Commit);
-                db.CommittedInBatch = db.IsPostgres;
-            }
-
-            await using var reader = await batch.ExecuteAsync(cancel);
-            await reader.ReadAsync();
-            conversationId = reader.GetInt64(0);
-            await reader.NextResultAsync();
-            await reader.ReadAsync();
-            messageId = reader.GetInt64(0);
-
-            // The recipient's open pages look again (a wake-up without a new notification, after a message in a
-            // declined conversation, only makes them read the same count).
-            db.WakeAfterCommit(r);
-
-            if (decision.CountsAgainstCap)
-            {
-                try
+                batch.Add(senderId == low ? MessagingSql.ConversationFromLow : MessagingSql.ConversationFromHigh)
+                    .Set("low", low).Set("high", high).Set("connection", decision.Channel == Channel.Connection).Set("r", r)
+                    .Set("cold", decision.CountsAgainstCap && decision.Channel != Channel.InMail ? 1 : 0)
+                    .Set("inMail", decision.Channel == Channel.InMail ? 1 : 0).Set("now", now).Set("s", senderId);
+                batch.Add(MessagingSql.Message)
+                    .Set("s", senderId).Set("r", r).Set("body", request.Body).Set("subject", kind == MessageKind.InMail ? NullIfBlank(request.Subject) : null)
+                    .Set("channel", channel).Set("cost", decision.Cost).Set("now", now).Set("low", low).Set("high", high);
+                batch.Add(MessagingSql.Notification)
+                    .Set("r", r).Set("s", senderId).Set("now", now).Set("low", low).Set("high", high)
+                    .Set("requestText", $"{pair.SenderName} sent you {(kind == MessageKind.InMail ? "an InMail" : "a message request")}.")
+                    .Set("messageText", $"{pair.SenderName} sent you a message.");
+                AddLog(batch, senderId, r, decision, now);
+                if (wrongEmail)
                 {
-                    await reader.MoveToAsync(capPlace);
-                    await reader.ReadAsync();
-                }
-                catch (Exception e) when (IsCapTaken(e))
-                {
-                    throw new CapTakenException(pair.Facts(policy, kind, request.RecipientEmail, now), pair.RecipientId);
+                    batch.Add(MessagingSql.CountWrongEmail).Set("s", senderId).Set("day", PairFacts.Day(now));
                 }
 
-                // The worker looks at once when the cap just filled (a check may have been stored with it).
-                db.OutboxAfterCommit |= reader.GetInt32(0) >= cap;
+                if (pair.Bookmarked)
+                {
+                    OutboxWorker.Add(batch, OutboxKinds.RecheckPair, senderId, r, now);
+                    db.OutboxAfterCommit = true;
+                }
+
+                var capPlace = batch.Results;
+                if (decision.CountsAgainstCap)
+                {
+                    batch.Add(MessagingSql.RecheckWhenCapFills)
+                        .Set("kind", OutboxKinds.RecheckTargeting).Set("r", r).Set("now", now).Set("period", period).Set("cap", cap);
+                    capPlace = batch.Results;
+                    batch.Add(MessagingSql.TakeCapPlace).Set("r", r).Set("period", period).Set("cap", cap);
+                }
+
+                if (last)
+                {
+                    if (contended)
+                    {
+                        batch.Add(MessagingSql.CommitWithoutFlush);
+                    }
+
+                    batch.Add(MessagingSql.Commit);
+                    if (contended)
+                    {
+                        batch.Add(MessagingSql.AwaitFlush);
+                    }
+
+                    db.CommittedInBatch = db.IsPostgres;
+                }
+
+                await using var reader = await batch.ExecuteAsync(cancel);
+                await reader.ReadAsync();
+                conversationId = reader.GetInt64(0);
+                await reader.NextResultAsync();
+                await reader.ReadAsync();
+                messageId = reader.GetInt64(0);
+
+                // The recipient's open pages look again (a wake-up without a new notification, after a message in a
+                // declined conversation, only makes them read the same count).
+                db.WakeAfterCommit(r);
+
+                if (decision.CountsAgainstCap)
+                {
+                    try
+                    {
+                        await reader.MoveToAsync(capPlace);
+                        await reader.ReadAsync();
+                    }
+                    catch (Exception e) when (IsCapTaken(e))
+                    {
+                        throw new CapTakenException(pair.Facts(policy, kind, request.RecipientEmail, now), pair.RecipientId);
+                    }
+
+                    // The worker looks at once when the cap just filled (a check may have been stored with it).
+                    db.OutboxAfterCommit |= reader.GetInt32(0) >= cap;
+                }
+            }
+        }
+        finally
+        {
+            if (counted)
+            {
+                BusyCounters.Leave(r);
             }
         }
 
