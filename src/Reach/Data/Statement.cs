@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace Reach.Data;
 
 /// <summary>
-/// A statement of a hot path, written once in SQL that both databases read alike, with <c>@named</c> parameters.
+/// A statement of a hot path, written once in SQL that both databases read alike (or once for each, where one text does
+/// not serve both), with <c>@named</c> parameters.
 /// SQLite runs it as written; for PostgreSQL the names become positions (<c>$1</c>, <c>$2</c>, …) once, here, so that
 /// Npgsql sends it without parsing it each time and prepares it on the server after its second use.
 /// </summary>
@@ -17,28 +18,49 @@ public sealed partial class Statement
     {
     }
 
-    private Statement(string sql, bool postgresOnly, string[] parameters)
+    private Statement(string sql, bool postgresOnly, string[] parameters) : this(sql, sql, postgresOnly, parameters)
     {
-        ArgumentNullException.ThrowIfNull(sql);
+    }
+
+    private Statement(string sqlite, string postgres, bool postgresOnly, string[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sqlite);
+        ArgumentNullException.ThrowIfNull(postgres);
         _parameters = parameters;
-        Sqlite = sql;
+        Sqlite = sqlite;
         PostgresOnly = postgresOnly;
-        ReturnsRows = sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || sql.Contains("RETURNING", StringComparison.Ordinal);
-        Postgres = Name().Replace(sql, match =>
+        ReturnsRows = Query(sqlite);
+        if (Query(postgres) != ReturnsRows)
+        {
+            throw new ArgumentException("The two texts of a statement must both give rows, or neither.", nameof(postgres));
+        }
+
+        Postgres = Name().Replace(postgres, match =>
         {
             var index = Array.IndexOf(parameters, match.Groups[1].Value);
             return index < 0
-                ? throw new ArgumentException($"@{match.Groups[1].Value} is not a declared parameter of: {sql}", nameof(sql))
+                ? throw new ArgumentException($"@{match.Groups[1].Value} is not a declared parameter of: {postgres}", nameof(postgres))
                 : "$" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
         foreach (var parameter in parameters)
         {
-            if (!sql.Contains("@" + parameter, StringComparison.Ordinal))
+            if (!sqlite.Contains("@" + parameter, StringComparison.Ordinal) || !postgres.Contains("@" + parameter, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"@{parameter} is declared but not used in: {sql}", nameof(parameters));
+                throw new ArgumentException($"@{parameter} is declared but not used in: {sqlite}", nameof(parameters));
+            }
+        }
+
+        foreach (Match match in Name().Matches(sqlite))
+        {
+            if (!parameters.Contains(match.Groups[1].Value))
+            {
+                throw new ArgumentException($"@{match.Groups[1].Value} is not a declared parameter of: {sqlite}", nameof(sqlite));
             }
         }
     }
+
+    private static bool Query(string sql) =>
+        sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || sql.Contains("RETURNING", StringComparison.Ordinal);
 
     /// <summary>The text SQLite runs, with <c>@named</c> parameters.</summary>
     public string Sqlite { get; }
@@ -62,6 +84,12 @@ public sealed partial class Statement
         var index = Array.IndexOf(_parameters, name);
         return index >= 0 ? index : throw new ArgumentException($"@{name} is not a parameter of: {Sqlite}", nameof(name));
     }
+
+    /// <summary>
+    /// A statement written for each database where one text does not serve both well (the same parameters, the same
+    /// columns in the same order).
+    /// </summary>
+    public static Statement PerDatabase(string sqlite, string postgres, params string[] parameters) => new(sqlite, postgres, postgresOnly: false, parameters);
 
     /// <summary>A statement only PostgreSQL runs.</summary>
     public static Statement PostgresOnlyStatement(string sql, params string[] parameters) => new(sql, postgresOnly: true, parameters);

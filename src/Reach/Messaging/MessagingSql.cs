@@ -9,17 +9,15 @@ namespace Reach.Messaging;
 /// </summary>
 internal static class MessagingSql
 {
-    // Each fact between the pair is a subquery through its index, by the pair's key: PostgreSQL plans a join to a
-    // table once for a prepared statement, with the sizes the tables had then, and a join planned while a table was
-    // empty may read the whole of its index for every row once it has grown; a subquery's lookup always uses the key.
     private const string Low = """CASE WHEN s."Id" < r."Id" THEN s."Id" ELSE r."Id" END""";
     private const string High = """CASE WHEN s."Id" < r."Id" THEN r."Id" ELSE s."Id" END""";
-    private const string Connected = """EXISTS (SELECT 1 FROM "Connections" k WHERE k."MemberId" = s."Id" AND k."OtherId" = r."Id")""";
-    private static readonly string ConversationId = InConversation("c.\"Id\"");
 
-    // An expression over the pair's conversation, through its unique key.
-    private static string InConversation(string expression) =>
-        $"""(SELECT {expression} FROM "Conversations" c WHERE c."LowId" = {Low} AND c."HighId" = {High})""";
+    // The rows of the pair found by key, for SQLite: its conversation, the connection, the recipient's counter.
+    private const string PairJoins = $"""
+        LEFT JOIN "Conversations" c ON c."LowId" = {Low} AND c."HighId" = {High}
+        LEFT JOIN "Connections" k ON k."MemberId" = s."Id" AND k."OtherId" = r."Id"
+        LEFT JOIN "ReceiveCounters" n ON n."MemberId" = r."Id" AND n."PeriodKey" = @period
+        """;
 
     // A column of the conversation on the sender's side, or on the recipient's.
     private static string SenderSide(string column) => $"""CASE WHEN s."Id" < r."Id" THEN c."Low{column}" ELSE c."High{column}" END""";
@@ -31,61 +29,82 @@ internal static class MessagingSql
     // connected, the wrong emails of the day only for a recipient who takes known contacts, what only a send needs
     // (bookmarks, InMail credits to return) only for a send, the last message only for a pre-flight's advice — so
     // that a first message reads a dozen index entries. The columns are read in this order by PairFacts.
-    private static readonly string PairColumns = $"""
-        SELECT r."Id", r."Handle", r."DisplayName", r."Headline", r."Company", r."TierId", r."Status", r."RestrictedUntil",
-            r."WhoCanMessage", r."AcceptInMail", r."OpenProfile", r."Email",
-            s."Id", s."TierId", s."Status", s."RestrictedUntil", s."CreditBalance", s."CreditsGrantedFor", s."NextCreditExpiry",
-            s."CreatedAt", s."DisplayName", s."Email",
-            EXISTS (SELECT 1 FROM "Blocks" b WHERE b."BlockerId" = s."Id" AND b."BlockedId" = r."Id")
-                OR EXISTS (SELECT 1 FROM "Blocks" b WHERE b."BlockerId" = r."Id" AND b."BlockedId" = s."Id"),
-            {Connected},
-            {ConversationId},
-            {InConversation(SenderSide("HasWritten"))},
-            {InConversation(RecipientSide("HasWritten"))},
-            {InConversation(SenderSide("UnansweredCold"))},
-            {InConversation(SenderSide("UnansweredInMail"))},
-            {InConversation("c.\"RequestForId\"")},
-            {InConversation("c.\"Declined\"")},
-            CASE WHEN NOT {Connected} THEN
-                (SELECT min(i."SentAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Pending') END,
-            CASE WHEN NOT {Connected} THEN
-                (SELECT max(i."RespondedAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Withdrawn') END,
-            CASE WHEN NOT {Connected} THEN (SELECT count(*) FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."SentAt" > @windowStart) ELSE 0 END,
-            (SELECT n."Used" FROM "ReceiveCounters" n WHERE n."MemberId" = r."Id" AND n."PeriodKey" = @period),
-            CASE WHEN r."WhoCanMessage" = 'KnownContacts' THEN (SELECT e."Count" FROM "EmailAttempts" e WHERE e."SenderId" = s."Id" AND e."Day" = @day) END,
-            CASE WHEN NOT @send THEN
-                (SELECT m."SentAt" FROM "Messages" m WHERE m."ConversationId" = {ConversationId} AND m."SenderId" = s."Id" ORDER BY m."Id" DESC LIMIT 1) END,
-            CASE WHEN @send THEN
-                EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."MemberId" = s."Id" AND x."TargetId" = r."Id")
-                OR EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."MemberId" = r."Id" AND x."TargetId" = s."Id") ELSE FALSE END,
-            CASE WHEN @send THEN
-                EXISTS (SELECT 1 FROM "Messages" m WHERE m."ConversationId" = {ConversationId} AND m."SenderId" = r."Id" AND m."CreditsCharged" > 0
-                    AND NOT m."CreditReturned" AND m."SentAt" >= @creditBackStart) ELSE FALSE END
-        """;
+    //
+    // SQLite finds the pair's conversation, connection and counter by joins (it plans each join as a lookup by key).
+    // PostgreSQL finds each by a subquery: it plans a prepared statement once per connection, with the sizes the
+    // tables had then, and a join planned while a table was empty may read the whole of an index for every row once
+    // the table has grown (it read every counter of the month for every send); a subquery's lookup is always by key.
+    private static string PairColumns(bool joins)
+    {
+        string Conversation(string expression) => joins
+            ? expression
+            : $"""(SELECT {expression} FROM "Conversations" c WHERE c."LowId" = {Low} AND c."HighId" = {High})""";
+        var connected = joins
+            ? """k."MemberId" IS NOT NULL"""
+            : """EXISTS (SELECT 1 FROM "Connections" k WHERE k."MemberId" = s."Id" AND k."OtherId" = r."Id")""";
+        var conversationId = Conversation("c.\"Id\"");
+        var ifConversation = joins ? """c."Id" IS NOT NULL""" : "TRUE";
+        var counter = joins ? "n.\"Used\"" : """(SELECT n."Used" FROM "ReceiveCounters" n WHERE n."MemberId" = r."Id" AND n."PeriodKey" = @period)""";
+        return $"""
+            SELECT r."Id", r."Handle", r."DisplayName", r."Headline", r."Company", r."TierId", r."Status", r."RestrictedUntil",
+                r."WhoCanMessage", r."AcceptInMail", r."OpenProfile", r."Email",
+                s."Id", s."TierId", s."Status", s."RestrictedUntil", s."CreditBalance", s."CreditsGrantedFor", s."NextCreditExpiry",
+                s."CreatedAt", s."DisplayName", s."Email",
+                EXISTS (SELECT 1 FROM "Blocks" b WHERE b."BlockerId" = s."Id" AND b."BlockedId" = r."Id")
+                    OR EXISTS (SELECT 1 FROM "Blocks" b WHERE b."BlockerId" = r."Id" AND b."BlockedId" = s."Id"),
+                {connected},
+                {conversationId},
+                {Conversation(SenderSide("HasWritten"))},
+                {Conversation(RecipientSide("HasWritten"))},
+                {Conversation(SenderSide("UnansweredCold"))},
+                {Conversation(SenderSide("UnansweredInMail"))},
+                {Conversation("c.\"RequestForId\"")},
+                {Conversation("c.\"Declined\"")},
+                CASE WHEN NOT {connected} THEN
+                    (SELECT min(i."SentAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Pending') END,
+                CASE WHEN NOT {connected} THEN
+                    (SELECT max(i."RespondedAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Withdrawn') END,
+                CASE WHEN NOT {connected} THEN (SELECT count(*) FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."SentAt" > @windowStart) ELSE 0 END,
+                {counter},
+                CASE WHEN r."WhoCanMessage" = 'KnownContacts' THEN (SELECT e."Count" FROM "EmailAttempts" e WHERE e."SenderId" = s."Id" AND e."Day" = @day) END,
+                CASE WHEN NOT @send AND {ifConversation} THEN
+                    (SELECT m."SentAt" FROM "Messages" m WHERE m."ConversationId" = {conversationId} AND m."SenderId" = s."Id" ORDER BY m."Id" DESC LIMIT 1) END,
+                CASE WHEN @send THEN
+                    EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."MemberId" = s."Id" AND x."TargetId" = r."Id")
+                    OR EXISTS (SELECT 1 FROM "Bookmarks" x WHERE x."MemberId" = r."Id" AND x."TargetId" = s."Id") ELSE FALSE END,
+                CASE WHEN @send AND {ifConversation} THEN
+                    EXISTS (SELECT 1 FROM "Messages" m WHERE m."ConversationId" = {conversationId} AND m."SenderId" = r."Id" AND m."CreditsCharged" > 0
+                        AND NOT m."CreditReturned" AND m."SentAt" >= @creditBackStart) ELSE FALSE END
+            """;
+    }
 
     private static readonly string[] PairParameters = ["s", "windowStart", "period", "day", "creditBackStart", "send"];
 
-    /// <summary>The pair's facts, the recipient by handle (a deactivated member is nobody).</summary>
-    public static readonly Statement PairByHandle = new($"""
-        {PairColumns}
+    // The pair statement for each database, the recipient found by the condition that ends it.
+    private static Statement Pair(string recipient, string parameter) => Statement.PerDatabase(
+        $"""
+        {PairColumns(joins: true)}
+        FROM "Members" r JOIN "Members" s ON s."Id" = @s {PairJoins}
+        WHERE {recipient}
+        """,
+        $"""
+        {PairColumns(joins: false)}
         FROM "Members" r JOIN "Members" s ON s."Id" = @s
-        WHERE r."Handle" = @handle AND r."Status" <> 'Deactivated'
-        """, [.. PairParameters, "handle"]);
+        WHERE {recipient}
+        """,
+        [.. PairParameters, parameter]);
+
+    /// <summary>The pair's facts, the recipient by handle (a deactivated member is nobody).</summary>
+    public static readonly Statement PairByHandle = Pair("""r."Handle" = @handle AND r."Status" <> 'Deactivated'""", "handle");
 
     /// <summary>The pair's facts, the recipient by id.</summary>
-    public static readonly Statement PairById = new($"""
-        {PairColumns}
-        FROM "Members" r JOIN "Members" s ON s."Id" = @s
-        WHERE r."Id" = @recipient
-        """, [.. PairParameters, "recipient"]);
+    public static readonly Statement PairById = Pair("""r."Id" = @recipient""", "recipient");
 
     /// <summary>The pair's facts, the recipient as the other member of one of the sender's conversations.</summary>
-    public static readonly Statement PairByConversation = new($"""
-        {PairColumns}
-        FROM "Members" r JOIN "Members" s ON s."Id" = @s
-        WHERE r."Id" = (SELECT CASE WHEN c0."LowId" = @s THEN c0."HighId" ELSE c0."LowId" END FROM "Conversations" c0
+    public static readonly Statement PairByConversation = Pair("""
+        r."Id" = (SELECT CASE WHEN c0."LowId" = @s THEN c0."HighId" ELSE c0."LowId" END FROM "Conversations" c0
             WHERE c0."Id" = @conversation AND (c0."LowId" = @s OR c0."HighId" = @s))
-        """, [.. PairParameters, "conversation"]);
+        """, "conversation");
 
     /// <summary>
     /// PostgreSQL: the member's row lock, held to the end of the transaction, so that one member's sends (pacing,
