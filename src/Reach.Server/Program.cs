@@ -21,7 +21,8 @@ if (StartOptions.UnknownOption(args) is { } unknown)
 var builder = WebApplication.CreateBuilder(StartOptions.WithFlagValues(args));
 
 // Defaults that hold wherever the server is started from (appsettings.json is read from the current folder, so it is
-// often not there): framework categories at Warning, so that a request writes no log line. appsettings.json,
+// often not there): framework and database-driver categories at Warning (Npgsql logs every command at
+// Information), so that a request writes no log line. appsettings.json,
 // environment variables and the command line still override them.
 builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
 {
@@ -30,6 +31,7 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.M
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft"] = "Warning",
         ["Logging:LogLevel:System"] = "Warning",
+        ["Logging:LogLevel:Npgsql"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
     },
 });

@@ -71,12 +71,30 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
-    public async Task StartedFromAnotherFolderARequestWritesNoInformationLine()
+    public Task StartedFromAnotherFolderARequestWritesNoInformationLine() => RequestsWriteNoInformationLineAsync(Path.Combine(_folder, "logs.db"));
+
+    [Fact]
+    public async Task OnPostgreSqlARequestWritesNoInformationLine()
+    {
+        // Npgsql logs every command at Information through the host's loggers.
+        var database = new PostgresDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            await RequestsWriteNoInformationLineAsync(database.Db);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    private async Task RequestsWriteNoInformationLineAsync(string db)
     {
         // The real executable, started in a folder without appsettings.json: the defaults in code must hold.
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", Path.Combine(_folder, "logs.db"), "--urls", $"http://127.0.0.1:{port}", "--admin-key", "log-test-admin-key-0123" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", db, "--urls", $"http://127.0.0.1:{port}", "--admin-key", "log-test-admin-key-0123" })
         {
             start.ArgumentList.Add(arg);
         }
