@@ -28,17 +28,8 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
     private const int MaxBatch = 256;
 
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
-    // The log is copied into the database file by a connection of its own, after batches, so that the writer does
-    // not (a checkpoint writes every page the log holds and flushes the file). The writer checkpoints only when the
-    // log passes 16,384 pages (64 MB) — when the copies cannot keep up.
-    private const string WriterCheckpoints = " PRAGMA wal_autocheckpoint=16384;";
-
-    private readonly Channel<bool> _checkpoints = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
     private readonly Lock _start = new();
     private Task? _loop;
-    private Task? _checkpointer;
     private SqliteConnection? _connection;
     private long _batches;
 
@@ -55,7 +46,6 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         lock (_start)
         {
             _loop ??= Task.Run(LoopAsync, CancellationToken.None);
-            _checkpointer ??= Task.Run(CheckpointAsync, CancellationToken.None);
         }
 
         if (!_queue.Writer.TryWrite(unit))
@@ -99,32 +89,7 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
                 }
 
                 batch.Clear();
-                _checkpoints.Writer.TryWrite(true);
             }
-        }
-    }
-
-    // Copies what the log holds into the database file after batches, beside the writer (a passive checkpoint takes
-    // no lock that the writer or the readers wait for, and copies what no reader still needs).
-    private async Task CheckpointAsync()
-    {
-        try
-        {
-            await using var connection = new SqliteConnection(connectionString);
-            await connection.OpenAsync();
-            await using var checkpoint = connection.CreateCommand();
-            checkpoint.CommandText = SqlitePragmas.Pragmas;
-            await checkpoint.ExecuteNonQueryAsync();
-            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-            while (await _checkpoints.Reader.WaitToReadAsync())
-            {
-                _checkpoints.Reader.TryRead(out _);
-                await checkpoint.ExecuteNonQueryAsync();
-            }
-        }
-        catch (SqliteException)
-        {
-            // The writer's own checkpoints go on.
         }
     }
 
@@ -254,7 +219,7 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
             await connection.OpenAsync();
             await using var pragmas = connection.CreateCommand();
             // The savepoints of a batch keep their page copies in memory.
-            pragmas.CommandText = SqlitePragmas.Pragmas + " PRAGMA temp_store=MEMORY;" + WriterCheckpoints;
+            pragmas.CommandText = SqlitePragmas.Pragmas + " PRAGMA temp_store=MEMORY;";
             await pragmas.ExecuteNonQueryAsync();
             StatementBatch.KeepPrepared(connection);
             _connection = connection;
@@ -276,22 +241,15 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        Task? loop, checkpointer;
+        Task? loop;
         lock (_start)
         {
             loop = _loop;
-            checkpointer = _checkpointer;
         }
 
         if (loop is not null)
         {
             await loop;
-        }
-
-        _checkpoints.Writer.TryComplete();
-        if (checkpointer is not null)
-        {
-            await checkpointer;
         }
 
         await DropConnectionAsync();
