@@ -89,7 +89,17 @@ public sealed class StartupTests : IDisposable
         }
     }
 
-    private async Task RequestsWriteNoInformationLineAsync(string db)
+    [Fact]
+    public Task StartedInTheDatabaseFolderTheServerWatchesNoFile() =>
+        // Every commit writes to the folder of the database; a watcher there (the settings' reload) would wake on each.
+        RequestsWriteNoInformationLineAsync(Path.Combine(_folder, "watch.db"), serverId =>
+        {
+            var watchers = new DirectoryInfo($"/proc/{serverId}/fd").GetFileSystemInfos()
+                .Count(fd => fd.LinkTarget?.Contains("inotify", StringComparison.Ordinal) == true);
+            Assert.Equal(0, watchers);
+        });
+
+    private async Task RequestsWriteNoInformationLineAsync(string db, Action<int>? whileRunning = null)
     {
         // The real executable, started in a folder without appsettings.json: the defaults in code must hold.
         var port = FreePort();
@@ -138,6 +148,7 @@ public sealed class StartupTests : IDisposable
             Assert.True((await authorized.GetAsync(new Uri("/api/conversations", UriKind.Relative))).IsSuccessStatusCode);
             Assert.True((await http.GetAsync(new Uri("/signin", UriKind.Relative))).IsSuccessStatusCode);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await authorized.GetAsync(new Uri("/api/reach/nobody_here", UriKind.Relative))).StatusCode);
+            whileRunning?.Invoke(process.Id);
         }
         finally
         {
