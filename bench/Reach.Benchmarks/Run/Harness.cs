@@ -145,6 +145,18 @@ public sealed class Harness
             results.Add(await load.SendAsync(c, seconds));
         }
 
+        // The p99 bar is not a ratio, so the machine's own tail (other work on the host) falls on it whole: two more
+        // windows of the pre-flight at 32 connections, each after one of hello world, and the bar takes the median.
+        var tails = new List<(WrkResult Hello, WrkResult Preflight)>();
+        if (connections.Contains(32))
+        {
+            tails.Add((results.First(r => r.Connections == 32 && r.Endpoint == "hello world"), results.First(r => r.Connections == 32 && r.Endpoint != "hello world" && r.Endpoint.StartsWith("GET", StringComparison.Ordinal))));
+            for (var window = 0; window < 2; window++)
+            {
+                tails.Add((await load.HelloAsync(32, seconds), await load.PreflightAsync(32, seconds)));
+            }
+        }
+
         _body.AppendLine("### HTTP: hello world, pre-flight, durable sends").AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"The Release server process on SQLite (`synchronous=FULL`), loaded by `wrk -t2 -d{seconds}s` at each connection count, on the same two cores. Hello world is `GET /bench/hello` (mapped only with `Reach:BenchHello`) behind the same Kestrel settings and middleware; the pre-flight asks about members member1…member1000 in turn; each send is a first cold message from one of 64 signed-in senders to a member nobody has written to. A warm-up of each, as long as a measurement, comes first (the server is measured warm: tiered compilation is still at work several seconds after a load starts).").AppendLine()
             .AppendLine("| endpoint | connections | requests/s | ratio to hello world | p50 ms | p99 ms | non-2xx |").AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -164,11 +176,21 @@ public sealed class Harness
         var best = (string endpoint) => connections.Max(c => results.First(r => r.Endpoint == endpoint && r.Connections == c).PerSecond / results.First(r => r.Endpoint == "hello world" && r.Connections == c).PerSecond);
         var preflight = best("GET /api/reach/{handle}");
         var send = best("POST /api/messages");
-        var preflightAt32 = results.FirstOrDefault(r => r.Endpoint == "GET /api/reach/{handle}" && r.Connections == 32);
         Bar("pre-flight over HTTP ≥ 0.3 of hello world (first step; goal 0.6)", $"{F(preflight, "0.000")} (best connection count)", preflight >= 0.3);
-        if (preflightAt32 is not null)
+        if (tails.Count > 0)
         {
-            Bar("pre-flight p99 ≤ 5 ms at 32 connections", $"{F(preflightAt32.P99Ms, "0.00")} ms", preflightAt32.P99Ms <= 5);
+            _body.AppendLine(CultureInfo.InvariantCulture, $"The pre-flight's p99 at 32 connections in {tails.Count} windows of {seconds} s (the first is the table's), each just after a window of hello world at 32 connections:").AppendLine()
+                .AppendLine("| window | hello world p50 ms | hello world p99 ms | pre-flight requests/s | pre-flight p50 ms | pre-flight p99 ms |").AppendLine("|---:|---:|---:|---:|---:|---:|");
+            for (var i = 0; i < tails.Count; i++)
+            {
+                var (h, p) = tails[i];
+                _body.AppendLine(CultureInfo.InvariantCulture, $"| {i + 1} | {F(h.P50Ms, "0.00")} | {F(h.P99Ms, "0.00")} | {F(p.PerSecond)} | {F(p.P50Ms, "0.00")} | {F(p.P99Ms, "0.00")} |");
+            }
+
+            _body.AppendLine();
+            var p99s = tails.Select(t => t.Preflight.P99Ms).Order().ToList();
+            var median = p99s[p99s.Count / 2];
+            Bar("pre-flight p99 ≤ 5 ms at 32 connections", $"{F(median, "0.00")} ms (median of {p99s.Count} windows: {string.Join(", ", tails.Select(t => F(t.Preflight.P99Ms, "0.00")))})", median <= 5);
         }
 
         Bar("durable sends over HTTP (SQLite, synchronous=FULL) ≥ 0.1 of hello world (first step; goal 0.3)", $"{F(send, "0.000")} (best connection count)", send >= 0.1);
