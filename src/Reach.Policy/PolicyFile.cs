@@ -114,6 +114,12 @@ public static class PolicyFile
             json.WriteNumber("restrictionDays", policy.RestrictionDays);
             json.WriteNumber("wrongEmailAttemptsPerDay", policy.WrongEmailAttemptsPerDay);
             json.WriteEndObject();
+            json.WriteStartObject("limits");
+            json.WriteNumber("signInPerMinute", policy.SignInPerMinute);
+            json.WriteNumber("signInAttemptsPerAccount", policy.SignInAttemptsPerAccount);
+            json.WriteNumber("sendsPerMinute", policy.SendsPerMinute);
+            json.WriteNumber("preflightsPerMinute", policy.PreflightsPerMinute);
+            json.WriteEndObject();
             json.WriteStartObject("hints");
             json.WriteNumber("base", policy.Hints.Base);
             json.WriteNumber("premiumBadge", policy.Hints.PremiumBadge);
@@ -146,7 +152,7 @@ public static class PolicyFile
             var defaults = ReachPolicy.Default;
             var settings = Object(root, string.Empty,
                 "tiers", "defaultTier", "premiumOnlyRecipients", "inMailCost", "maxUnansweredColdMessages",
-                "maxUnansweredInMails", "credits", "invitations", "messages", "safety", "hints", "period", "explain");
+                "maxUnansweredInMails", "credits", "invitations", "messages", "safety", "limits", "hints", "period", "explain");
             if (settings is null)
             {
                 return null;
@@ -213,6 +219,17 @@ public static class PolicyFile
                     ReportWindowDays = Int(safety, "reportWindowDays", "safety.", 1, MaxDays, defaults.ReportWindowDays),
                     RestrictionDays = Int(safety, "restrictionDays", "safety.", 1, MaxDays, defaults.RestrictionDays),
                     WrongEmailAttemptsPerDay = Int(safety, "wrongEmailAttemptsPerDay", "safety.", 0, MaxCount, defaults.WrongEmailAttemptsPerDay),
+                };
+            }
+
+            if (Section(settings, "limits", "signInPerMinute", "signInAttemptsPerAccount", "sendsPerMinute", "preflightsPerMinute") is { } limits)
+            {
+                policy = policy with
+                {
+                    SignInPerMinute = Int(limits, "signInPerMinute", "limits.", 0, MaxCount, defaults.SignInPerMinute),
+                    SignInAttemptsPerAccount = Int(limits, "signInAttemptsPerAccount", "limits.", 1, MaxCount, defaults.SignInAttemptsPerAccount),
+                    SendsPerMinute = Int(limits, "sendsPerMinute", "limits.", 0, MaxCount, defaults.SendsPerMinute),
+                    PreflightsPerMinute = Int(limits, "preflightsPerMinute", "limits.", 0, MaxCount, defaults.PreflightsPerMinute),
                 };
             }
 

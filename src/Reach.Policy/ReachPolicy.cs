@@ -73,6 +73,21 @@ public sealed record ReachPolicy
     /// <summary>Wrong-email attempts on <c>knownContacts</c> members a sender may make per day (SPEC §8).</summary>
     public int WrongEmailAttemptsPerDay { get; init; } = 5;
 
+    /// <summary>
+    /// Posts a minute from one client address to the endpoints that take a password or make an account (sign-in,
+    /// sign-up, token, refresh, the admin sign-in); 0: no limit (a test harness that signs hundreds up from one address).
+    /// </summary>
+    public int SignInPerMinute { get; init; } = 20;
+
+    /// <summary>Password attempts per account in a quarter of an hour, in one process; Identity locks the account out after as many failures in a row.</summary>
+    public int SignInAttemptsPerAccount { get; init; } = 10;
+
+    /// <summary>Messages (sends and replies) a minute from one member; 0: no limit. People write far fewer; a script is held to it.</summary>
+    public int SendsPerMinute { get; init; } = 60;
+
+    /// <summary>Pre-flights a minute from one member; 0: no limit.</summary>
+    public int PreflightsPerMinute { get; init; } = 600;
+
     /// <summary>The calendar of receive-cap and credit periods.</summary>
     public PeriodCalendar Periods { get; init; } = PeriodCalendar.Utc;
 

@@ -34,6 +34,9 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.M
         ["Logging:LogLevel:Microsoft"] = "Warning",
         ["Logging:LogLevel:System"] = "Warning",
         ["Logging:LogLevel:Npgsql"] = "Warning",
+        // It warns at every start that the keys are stored unencrypted: they are kept in the database on purpose
+        // (WebAuth, docs/SECURITY.md).
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager"] = "Error",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
     },
 });
@@ -53,6 +56,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls(StartOptions.DefaultUrls);
 }
 
+// A body over the limit is refused with 413 before it is read (an endpoint that takes more says so; RequestGuards).
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestGuards.MaxBodyBytes);
+
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(options => options.UseUtcTimestamp = true);
 
@@ -64,8 +70,9 @@ builder.Services.AddSingleton<TimeProvider>(services =>
 builder.Services.AddReach(services => services.GetRequiredService<StartOptions>().Database);
 
 builder.Services.AddReachAuth();
+builder.Services.AddReachRequestLimits();
 builder.Services.AddRazorPages();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddCode);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options =>
@@ -99,9 +106,24 @@ catch (StartException e)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestGuards();
 app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(Program).Assembly, "Reach.Server.wwwroot") });
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
+app.UseMemberStatusGate();
+
+// The metrics say how much Reach is used and by which channels: for the operator, who scrapes with the admin key.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase), metrics => metrics.Use(async (context, next) =>
+{
+    if (AdminKeyFilter.Carries(context.Request, context.RequestServices.GetRequiredService<StartOptions>()))
+    {
+        await next(context);
+        return;
+    }
+
+    await AdminKeyFilter.Refusal.ExecuteAsync(context);
+}));
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
@@ -114,6 +136,7 @@ if (app.Configuration.GetValue<bool>("Reach:BenchHello"))
 }
 
 app.MapAuth();
+app.MapPasswordChange();
 app.MapMembers();
 app.MapMessages();
 app.MapInvitations();

@@ -20,7 +20,7 @@ public sealed record DecisionExplanation(Member Sender, Member Recipient, Decisi
 public sealed record LockedCount(string Day, string Reason, int Count);
 
 /// <summary>The operator's actions (SPEC §10): tier, status, credits, decision traces and counts.</summary>
-public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts, Bookmarks.Reachability reachability, Hints hints)
+public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts, Bookmarks.Reachability reachability, Hints hints, MemberSessions sessions)
 {
     public async Task<Outcome<Member>> SetTierAsync(string handle, TierRequest request, CancellationToken cancel)
     {
@@ -89,12 +89,20 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
         var changed = await db.InTransactionAsync(async c =>
         {
             var locked = (await db.LockMemberAsync(member.Id, c))!;
+            if (locked.Status != status && status is AccountStatus.Suspended or AccountStatus.Deactivated)
+            {
+                // A member who loses the right to act is signed out of every token and cookie; one who only gains or
+                // is restricted keeps the session (each request reads the new status anyway: MemberSessions).
+                locked.SecurityStamp = MemberSessions.NewStamp();
+            }
+
             locked.Status = status;
             locked.RestrictedUntil = status == AccountStatus.Restricted ? request.Until?.ToUniversalTime() : null;
             await db.SaveChangesAsync(c);
             await MemberWord.SyncAsync(db, locked.Id, null, c);
             return locked;
         }, cancel);
+        sessions.Forget(member.Id);
         await RecheckBothWaysAsync(member.Id, cancel);
         return changed;
     }

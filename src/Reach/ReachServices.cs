@@ -73,6 +73,7 @@ public static class ReachServices
             .AddDefaultTokenProviders();
 
         services.AddSingleton<FactsReader>();
+        services.AddSingleton<MemberSessions>();
         services.AddScoped<CreditLedger>();
         services.AddScoped<DecisionLog>();
         services.AddScoped<IdempotencyKeys>();

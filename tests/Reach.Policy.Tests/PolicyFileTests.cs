@@ -41,6 +41,10 @@ public sealed class PolicyFileTests
         Assert.Equal(30, policy.ReportWindowDays);
         Assert.Equal(7, policy.RestrictionDays);
         Assert.Equal(5, policy.WrongEmailAttemptsPerDay);
+        Assert.Equal(20, policy.SignInPerMinute);
+        Assert.Equal(10, policy.SignInAttemptsPerAccount);
+        Assert.Equal(60, policy.SendsPerMinute);
+        Assert.Equal(600, policy.PreflightsPerMinute);
         Assert.Equal("UTC", policy.Periods.TimeZoneId);
         Assert.Equal(ExplainMode.Detailed, policy.Explain);
     }
@@ -109,6 +113,10 @@ public sealed class PolicyFileTests
     [InlineData("""{ "inMailCost": 1, "inMailCost": 2 }""", "inMailCost is given twice")]
     [InlineData("""{ "credits": { "expiryDays": 0 } }""", "credits.expiryDays must be >= 1")]
     [InlineData("""{ "credits": { "expiry": 90 } }""", "credits.expiry is not a known setting")]
+    [InlineData("""{ "limits": { "signInPerMinute": -1 } }""", "limits.signInPerMinute must be >= 0")]
+    [InlineData("""{ "limits": { "signInAttemptsPerAccount": 0 } }""", "limits.signInAttemptsPerAccount must be >= 1")]
+    [InlineData("""{ "limits": { "sendsPerMinute": "many" } }""", "limits.sendsPerMinute must be a whole number")]
+    [InlineData("""{ "limits": { "perHour": 5 } }""", "limits.perHour is not a known setting")]
     [InlineData("""{ "credits": 90 }""", "credits must be an object")]
     [InlineData("""{ "invitations": { "weeklyLimit": -5 } }""", "invitations.weeklyLimit must be >= 0")]
     [InlineData("""{ "invitations": { "noteMaxLength": 99999999 } }""", "invitations.noteMaxLength must be <= 10000")]

@@ -72,6 +72,9 @@ public abstract class AccountApiTests<TDatabase>(ApiFixture<TDatabase> fixture) 
         Assert.Equal(["premium_required"], Strings(profile.GetProperty("decision").GetProperty("reasons")));
         await AssertProblemAsync(await ada.Client.GetAsync(new Uri("/api/members/nobody_at_all", UriKind.Relative)), HttpStatusCode.NotFound, "not_found");
         await AssertProblemAsync(await bob.Client.PatchAsJsonAsync("/api/me/profile", new { photoUrl = "javascript:alert(1)" }), HttpStatusCode.BadRequest, "validation_failed", "photoUrl");
+        await AssertProblemAsync(await bob.Client.PatchAsJsonAsync("/api/me/profile", new { photoUrl = "http://example.com/me.png" }), HttpStatusCode.BadRequest, "validation_failed", "photoUrl");
+        await AssertProblemAsync(await bob.Client.PatchAsJsonAsync("/api/me/profile", new { photoUrl = "https://user:secret@example.com/me.png" }), HttpStatusCode.BadRequest, "validation_failed", "photoUrl");
+        Assert.Equal(HttpStatusCode.OK, (await bob.Client.PatchAsJsonAsync("/api/me/profile", new { photoUrl = "https://example.com/me.png" })).StatusCode);
     }
 
     [Fact]

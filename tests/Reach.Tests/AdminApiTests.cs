@@ -87,7 +87,9 @@ public abstract class AdminApiTests<TDatabase>(ApiFixture<TDatabase> fixture) : 
         Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous.GetAsync(new Uri("/docs", UriKind.Relative))).StatusCode);
         var (ada, bob) = (await Api.SignUpAsync("ada"), await Api.SignUpAsync("bob"));
         await SendAsync(ada, bob);
-        var metrics = await Api.Anonymous.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.Anonymous.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ada.Client.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
+        var metrics = await Api.Admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains("reach_decisions_total", metrics, StringComparison.Ordinal);
         Assert.Contains("reach_sends_total{otel_scope_name=\"Reach\",channel=\"open\"}", metrics, StringComparison.Ordinal);
     }

@@ -73,6 +73,14 @@ public sealed class Api(ReachHost host)
         return member;
     }
 
+    /// <summary>A client signed in again as the member with <paramref name="email"/> (a new token).</summary>
+    public async Task<HttpClient> SignInAsync(string email)
+    {
+        var token = await Anonymous.PostAsJsonAsync("/api/auth/token", new { email, password = Password });
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        return WithBearer(host.CreateClient(), (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!);
+    }
+
     public async Task SetTierAsync(string handle, string tier)
     {
         var response = await Admin.PutAsJsonAsync($"/api/admin/members/{handle}/tier", new { tier });

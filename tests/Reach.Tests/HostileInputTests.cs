@@ -19,7 +19,10 @@ public abstract class HostileInputTests<TDatabase>(ApiFixture<TDatabase> fixture
         "{\"toHandle\":\"\\u0000\\uFFFF\",\"body\":\"\\uD800\"}",
         "{\"displayName\":\"a\\u0000b\",\"headline\":\"\\uDC00\",\"company\":\"\\u0000\",\"body\":\"x\\u0000\",\"note\":\"\\u0000\",\"email\":\"a\\u0000@b.co\",\"password\":\"p\\u0000assword\",\"handle\":\"ok_handle\",\"toHandle\":\"HANDLE\",\"emails\":[\"x\\u0000@y.co\"]}", "{\"displayName\":\"" + new string('x', 70_000) + "\"}",
         "{\"email\":\"a@b.c\",\"password\":\"" + new string('p', 5000) + "\",\"handle\":\"hh_hh\",\"displayName\":\"x\"}",
+        "{\"now\":\"9999-12-31T23:59:59Z\"}", "{\"now\":\"0001-01-01T00:00:00Z\"}", "{\"now\":\"2026-12-01T00:00:00Z\"}",
     ];
+
+    private static readonly string[] Charsets = ["bogus", "utf-7", "utf-16", "iso-8859-1"];
 
     private static readonly (string Method, string Path)[] Endpoints =
     [
@@ -35,7 +38,8 @@ public abstract class HostileInputTests<TDatabase>(ApiFixture<TDatabase> fixture
         "/api/members/%E2%80%AE%F0%9F%98%80", "/api/members/" + new string('a', 3000), "/api/reach/HANDLE?inMail=1", "/api/reach/HANDLE?recipientEmail=%ff%fe",
         "/api/conversations?folder=../../etc", "/api/conversations?page=-1", "/api/conversations?page=99999999999",
         "/api/conversations/abc", "/api/conversations/-5", "/api/invitations?box=%27", "/api/admin/decisions?sender=%27&recipient=%22",
-        "/api/admin/decisions/locked?from=2026-13-45", "/api/me/connections/%2F", "/api/me/blocks",
+        "/api/admin/decisions/locked?from=2026-13-45", "/api/admin/decisions/locked?from=0001-01-01&to=9999-12-31",
+        "/api/admin/decisions/locked?from=9999-12-31", "/api/me/connections/%2F", "/api/me/blocks",
     ];
 
     [Fact]
@@ -72,6 +76,73 @@ public abstract class HostileInputTests<TDatabase>(ApiFixture<TDatabase> fixture
         }
 
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task ABodyInAnUnknownCharacterSetIsA415OnEveryEndpoint()
+    {
+        var api = fixture.Api;
+        var member = await api.SignUpAsync("cs");
+        var failures = new List<string>();
+        foreach (var (method, path) in Endpoints)
+        {
+            foreach (var charset in Charsets)
+            {
+                foreach (var client in new[] { api.Anonymous, path.StartsWith("/api/admin", StringComparison.Ordinal) ? api.Admin : member.Client })
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("HANDLE", member.Handle, StringComparison.Ordinal))
+                    {
+                        Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+                    };
+                    request.Content.Headers.ContentType!.CharSet = charset;
+                    var response = await client.SendAsync(request);
+                    var code = response.StatusCode == HttpStatusCode.UnsupportedMediaType ? (await ReadAsync(response)).GetProperty("code").GetString() : null;
+                    if (code != "unsupported_media_type")
+                    {
+                        failures.Add($"{method} {path} charset={charset} → {(int)response.StatusCode}");
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(failures);
+
+        // UTF-8, however spelled, is read.
+        var quoted = new StringContent($$"""{"toHandle":"{{member.Handle}}","body":"hi"}""", Encoding.UTF8, "application/json");
+        quoted.Headers.ContentType!.CharSet = "\"UTF-8\"";
+        Assert.NotEqual(HttpStatusCode.UnsupportedMediaType, (await member.Client.PostAsync(new Uri("/api/messages", UriKind.Relative), quoted)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("2200-01-01T00:00:00Z")]
+    public async Task AClockOutsideTheSupportedYearsIsA400AndChangesNothing(string now)
+    {
+        var api = fixture.Api;
+        var (ada, bob) = (await api.SignUpAsync("ck"), await api.SignUpAsync("ck"));
+        var before = await ReadAsync(await api.Admin.PutAsync(new Uri("/api/admin/clock", UriKind.Relative), new StringContent("""{"now":"2026-12-01T00:00:00Z"}""", Encoding.UTF8, "application/json")));
+
+        var set = await api.Admin.PutAsync(new Uri("/api/admin/clock", UriKind.Relative), new StringContent($$"""{"now":"{{now}}"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, set.StatusCode);
+        Assert.Equal("now", (await ReadAsync(set)).GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await ada.Client.GetAsync(new Uri($"/api/reach/{bob.Handle}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ada.Client.PostAsync(new Uri("/api/messages", UriKind.Relative), new StringContent($$"""{"toHandle":"{{bob.Handle}}","body":"hi"}""", Encoding.UTF8, "application/json"))).StatusCode);
+        var after = await ReadAsync(await api.Admin.PutAsync(new Uri("/api/admin/clock", UriKind.Relative), new StringContent("""{"now":"2026-12-01T00:00:00Z"}""", Encoding.UTF8, "application/json")));
+        Assert.Equal(before.GetProperty("now").GetString(), after.GetProperty("now").GetString());
+    }
+
+    [Theory]
+    [InlineData("from=0001-01-01&to=9999-12-31", "from")]
+    [InlineData("from=2026-11-01&to=9999-12-31", "to")]
+    [InlineData("from=1999-12-31", "from")]
+    public async Task ADayRangeOutsideTheSupportedYearsIsA400(string query, string field)
+    {
+        var response = await fixture.Api.Admin.GetAsync(new Uri("/api/admin/decisions/locked?" + query, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, (await ReadAsync(response)).GetProperty("field").GetString());
     }
 
     [Fact]

@@ -61,6 +61,8 @@ public abstract class MessagingApiTests<TDatabase>(ApiFixture<TDatabase> fixture
                 break;
             case "sender_suspended":
                 await Api.Admin.PutAsJsonAsync($"/api/admin/members/{sender.Handle}/status", new { status = "suspended" });
+                // The suspension ended the sender's sign-in; signed in again, the member may read, not write.
+                sender = sender with { Client = await Api.SignInAsync(sender.Email) };
                 break;
             case "sender_restricted":
                 await Api.Admin.PutAsJsonAsync($"/api/admin/members/{sender.Handle}/status", new { status = "restricted", until = DateTimeOffset.UtcNow.AddYears(5) });
@@ -68,6 +70,16 @@ public abstract class MessagingApiTests<TDatabase>(ApiFixture<TDatabase> fixture
         }
 
         var preflight = await ReadAsync(await sender.Client.GetAsync(new Uri($"/api/reach/{recipient.Handle}?inMail={(inMail ? "true" : "false")}", UriKind.Relative)));
+        if (reason == "sender_suspended")
+        {
+            // The pre-flight explains the lock; the send itself is a write, refused for the account's status before
+            // any rule runs (docs/SECURITY.md).
+            Assert.Equal([reason], Strings(preflight.GetProperty("reasons")));
+            var refused = await AssertProblemAsync(await SendAsync(sender, recipient, inMail: inMail), HttpStatusCode.Forbidden, "not_allowed");
+            Assert.Equal("suspended", refused.GetProperty("reason").GetString());
+            return;
+        }
+
         var problem = await AssertProblemAsync(await SendAsync(sender, recipient, inMail: inMail), HttpStatusCode.Forbidden, "message_locked");
 
         Assert.Equal([reason], Strings(problem.GetProperty("reasons")));
@@ -77,7 +89,7 @@ public abstract class MessagingApiTests<TDatabase>(ApiFixture<TDatabase> fixture
         {
             Assert.Empty(RemedyCodes(problem));
         }
-        else if (reason != "sender_suspended")
+        else
         {
             Assert.Contains("bookmark", RemedyCodes(problem));
         }

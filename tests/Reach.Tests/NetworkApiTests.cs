@@ -87,6 +87,25 @@ public abstract class NetworkApiTests<TDatabase>(ApiFixture<TDatabase> fixture) 
     }
 
     [Fact]
+    public async Task AnIgnoredInvitationStillLooksPendingToItsSenderAndIsNotSentAgain()
+    {
+        var (ada, bob) = (await Api.SignUpAsync("ada"), await Api.SignUpAsync("bob"));
+        var id = (await ReadAsync(await ada.Client.PostAsJsonAsync("/api/invitations", new { toHandle = bob.Handle }))).GetProperty("id").GetInt64();
+        await bob.Client.PostAsync(new Uri($"/api/invitations/{id}/ignore", UriKind.Relative), null);
+        var notified = (await ReadAsync(await bob.Client.GetAsync(new Uri("/api/me/notifications", UriKind.Relative)))).GetProperty("items").GetArrayLength();
+
+        var sent = (await ReadAsync(await ada.Client.GetAsync(new Uri("/api/invitations?box=sent", UriKind.Relative)))).GetProperty("items");
+        Assert.Equal(id, sent[0].GetProperty("id").GetInt64());
+        Assert.Equal("pending", sent[0].GetProperty("state").GetString());
+        var again = await AssertProblemAsync(await ada.Client.PostAsJsonAsync("/api/invitations", new { toHandle = bob.Handle }), HttpStatusCode.Forbidden, "invitation_refused");
+        Assert.Equal("already_pending", again.GetProperty("reason").GetString());
+        Assert.Equal(notified, (await ReadAsync(await bob.Client.GetAsync(new Uri("/api/me/notifications", UriKind.Relative)))).GetProperty("items").GetArrayLength());
+
+        // Its sender may still withdraw it.
+        Assert.Equal(HttpStatusCode.OK, (await ada.Client.DeleteAsync(new Uri($"/api/invitations/{id}", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task BadInvitationsAre400()
     {
         var ada = await Api.SignUpAsync("ada");

@@ -13,7 +13,8 @@ public sealed class PolicyFileHostTests : IAsyncLifetime
             "pro": { "displayName": "Pro", "receiveCap": 5, "inMailCredits": 10, "creditRolloverCap": 30, "premiumBadge": true, "premiumSender": true }
           },
           "defaultTier": "pro",
-          "premiumOnlyRecipients": []
+          "premiumOnlyRecipients": [],
+          "limits": { "signInPerMinute": 0, "sendsPerMinute": 0, "preflightsPerMinute": 0 }
         }
         """;
 

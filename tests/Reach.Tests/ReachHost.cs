@@ -83,7 +83,7 @@ public sealed class PostgresDatabase : Database
 }
 
 /// <summary>A Reach server in memory on one database, with the manual clock and a known admin key.</summary>
-public sealed class ReachHost(string db, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+public sealed class ReachHost(string db, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
@@ -92,12 +92,22 @@ public sealed class ReachHost(string db, IReadOnlyDictionary<string, string>? se
         builder.UseSetting("db", db);
         builder.UseSetting("admin-key", AdminKey);
         builder.UseSetting("clock", "manual");
+        // Tests sign hundreds of members up from one address and send in bursts: without a policy of their own, they
+        // run with the abuse limits off (the tests of the limits give theirs).
+        builder.UseSetting("policy", TestPolicy.WithoutLimits);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
         }
 
         // Real Identity hashing, with fewer rounds so that tests can sign up hundreds of members quickly.
-        builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000));
+        builder.ConfigureServices(collection =>
+        {
+            collection.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
+            // The reliability suite's long form keeps one token per member for longer than an access token's 15 minutes.
+            collection.PostConfigure<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(
+                IdentityConstants.BearerScheme, options => options.BearerTokenExpiration = TimeSpan.FromHours(10));
+            services?.Invoke(collection);
+        });
     }
 }

@@ -22,7 +22,8 @@ public sealed class BenchDatabase : IAsyncDisposable
             "bench": { "receiveCap": 1000000, "inMailCredits": 0, "creditRolloverCap": 0, "premiumBadge": false, "premiumSender": false }
           },
           "defaultTier": "bench",
-          "premiumOnlyRecipients": []
+          "premiumOnlyRecipients": [],
+          "limits": { "signInPerMinute": 0, "sendsPerMinute": 0, "preflightsPerMinute": 0 }
         }
         """;
 

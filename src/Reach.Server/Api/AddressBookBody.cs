@@ -10,7 +10,8 @@ namespace Reach.Server.Api;
 /// </summary>
 public static class AddressBookBody
 {
-    private const int MaxBytes = 2 * 1024 * 1024;
+    /// <summary>The largest address book taken, in bytes (the API's and the settings page's upload).</summary>
+    public const int MaxBytes = 2 * 1024 * 1024;
 
     public static async Task<Outcome<IReadOnlyList<string?>>> ReadAsync(HttpRequest request, CancellationToken cancel)
     {

@@ -64,12 +64,12 @@ public static class AdminApi
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             if (!TryDay(from, today.AddDays(-30), out var first))
             {
-                return Problems.Invalid("from", "from must be a day such as 2026-11-01.", policy);
+                return Problems.Invalid("from", "from must be a day such as 2026-11-01, in the years 2000–2199.", policy);
             }
 
             if (!TryDay(to, today, out var last))
             {
-                return Problems.Invalid("to", "to must be a day such as 2026-11-30.", policy);
+                return Problems.Invalid("to", "to must be a day such as 2026-11-30, in the years 2000–2199.", policy);
             }
 
             return TypedResults.Ok(new ListJson<LockedCount>(await admin.LockedCountsAsync(first, last, cancel)));
@@ -86,6 +86,11 @@ public static class AdminApi
             if (request.Now is not { } now)
             {
                 return Problems.Invalid("now", "now is required, e.g. 2026-12-01T00:00:00Z.", policy);
+            }
+
+            if (now < Earliest || now > Latest)
+            {
+                return Problems.Invalid("now", "now must be in the years 2000–2199.", policy);
             }
 
             manual.Set(now);
@@ -107,10 +112,21 @@ public static class AdminApi
         return TypedResults.Ok(new AdminMemberJson(MemberJson.From(member, policy), member.Status.Code(), member.RestrictedUntil, member.CreditBalance));
     }
 
+    /// <summary>
+    /// The times Reach works in: a clock or a day outside them is a 400, not a date that overflows a period, a
+    /// timestamp column or an expiry further on.
+    /// </summary>
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <inheritdoc cref="Earliest"/>
+    public static readonly DateTimeOffset Latest = new(2199, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
     private static bool TryDay(string? text, DateOnly fallback, out DateOnly day)
     {
         day = fallback;
-        return text is null || DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out day);
+        return text is null
+            || (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out day)
+                && day >= DateOnly.FromDateTime(Earliest.UtcDateTime) && day <= DateOnly.FromDateTime(Latest.UtcDateTime));
     }
 }
 
@@ -121,16 +137,22 @@ public sealed class AdminKeyFilter(StartOptions options) : IEndpointFilter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
-        if (options.AdminKey is null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.AdminKey)))
-        {
-            return TypedResults.Problem(
-                title: "The admin key is required.", statusCode: StatusCodes.Status401Unauthorized,
-                extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" });
-        }
+        return Carries(context.HttpContext.Request, options) ? await next(context) : Refusal;
+    }
 
-        return await next(context);
+    /// <summary>The answer to a request without the admin key.</summary>
+    public static ProblemHttpResult Refusal => TypedResults.Problem(
+        title: "The admin key is required.", statusCode: StatusCodes.Status401Unauthorized,
+        extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" });
+
+    /// <summary>Whether the request carries <c>Authorization: Bearer &lt;admin key&gt;</c> (never, when no key is set).</summary>
+    public static bool Carries(HttpRequest request, StartOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        var header = request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
+        return options.AdminKey is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.AdminKey));
     }
 }

@@ -97,7 +97,8 @@ public static class MembersApi
 
             var outcome = await accounts.ReplaceAddressBookAsync(user.MemberId(), emails.Value!, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(new CountJson(outcome.Value));
-        }).Accepts<AddressBookRequest>("application/json", "text/csv");
+        }).Accepts<AddressBookRequest>("application/json", "text/csv", "text/vcard")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(AddressBookBody.MaxBytes));
 
         me.MapGet("/connections", async Task<Ok<ListJson<ConnectionJson>>> (
             ClaimsPrincipal user, ConnectionService connections, ReachPolicy policy, CancellationToken cancel) =>

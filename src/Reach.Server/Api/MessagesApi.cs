@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Reach.Messaging;
 using Reach.Policy;
 
+using Reach.Server.Web;
+
 namespace Reach.Server.Api;
 
 public sealed record ReplyRequest(string? Body);
@@ -38,7 +40,7 @@ public static class MessagesApi
             // Written by the generated serializer's own options: code that writes the object directly, not through
             // per-property metadata (the API's options, with their converters, can only use the metadata).
             return TypedResults.Json(DecisionJson.From(outcome.Value, policy), ApiJson.Default.DecisionJson);
-        }).WithTags("Messages").RequireAuthorization().Produces<DecisionJson>();
+        }).WithTags("Messages").RequireAuthorization().RequireRateLimiting(RequestLimits.Preflights).Produces<DecisionJson>();
 
         var messages = app.MapGroup("/api/messages").WithTags("Messages").RequireAuthorization();
         messages.MapPost("/", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
@@ -47,7 +49,7 @@ public static class MessagesApi
         {
             var outcome = await messaging.SendAsync(user.MemberId(), request, idempotencyKey, cancel);
             return Respond(outcome, policy, metrics);
-        });
+        }).RequireRateLimiting(RequestLimits.Sends);
 
         var conversations = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
         conversations.MapGet("/", async Task<Results<Ok<ListJson<ConversationJson>>, ProblemHttpResult>> (
@@ -94,7 +96,7 @@ public static class MessagesApi
         {
             var outcome = await requests.AcceptAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        });
+        }).RequireRateLimiting(RequestLimits.Sends);
 
         conversations.MapPost("/{id:long}/decline", async Task<Results<NoContent, ProblemHttpResult>> (
             long id, ClaimsPrincipal user, RespondToRequest requests, ReachPolicy policy, CancellationToken cancel) =>

@@ -70,7 +70,7 @@ public static class PostsApi
         {
             var member = await db.FindByHandleAsync(handle, cancel);
             var me = user.MemberId();
-            if (member is null || member.Status == AccountStatus.Deactivated
+            if (member is null || (member.Status is AccountStatus.Deactivated or AccountStatus.Suspended && member.Id != me)
                 || await db.Blocks.AnyAsync(b => (b.BlockerId == me && b.BlockedId == member.Id) || (b.BlockerId == member.Id && b.BlockedId == me), cancel))
             {
                 return Problems.For(Failure.NotFound("Member"), policy);

@@ -11,6 +11,15 @@ namespace Reach.Server.Api;
 /// </summary>
 public static class Problems
 {
+    /// <summary>A request body over its limit (<see cref="Web.RequestGuards"/>), refused before it is read.</summary>
+    public const string TooLarge = "too_large";
+
+    /// <summary>A body in a character set other than UTF-8.</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
+    /// <summary>Too many requests of a kind from one client or for one account; <c>Retry-After</c> says when to try again.</summary>
+    public const string TooManyRequests = "too_many_requests";
+
     public static readonly IReadOnlyDictionary<string, int> Statuses = new Dictionary<string, int>
     {
         [Failure.Codes.ValidationFailed] = StatusCodes.Status400BadRequest,
@@ -24,6 +33,9 @@ public static class Problems
         [Failure.Codes.InsufficientCredits] = StatusCodes.Status409Conflict,
         [Failure.Codes.ClockNotManual] = StatusCodes.Status409Conflict,
         [Failure.Codes.IdempotencyKeyReused] = StatusCodes.Status422UnprocessableEntity,
+        [TooLarge] = StatusCodes.Status413PayloadTooLarge,
+        [UnsupportedMediaType] = StatusCodes.Status415UnsupportedMediaType,
+        [TooManyRequests] = StatusCodes.Status429TooManyRequests,
         ["internal_error"] = StatusCodes.Status500InternalServerError,
         ["unavailable"] = StatusCodes.Status503ServiceUnavailable,
     };
@@ -70,6 +82,40 @@ public static class Problems
 
     public static ProblemHttpResult Invalid(string field, string detail, ReachPolicy policy) => For(Failure.Invalid(field, detail), policy);
 
+    /// <summary>
+    /// Gives the problems the framework writes by itself (a body over the limit, a sign-in challenge, an unknown path)
+    /// the <c>code</c> of the table, so that every problem carries one.
+    /// </summary>
+    public static void AddCode(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var code = problem.Status switch
+        {
+            StatusCodes.Status401Unauthorized => "unauthorized",
+            StatusCodes.Status404NotFound => Failure.Codes.NotFound,
+            StatusCodes.Status413PayloadTooLarge => TooLarge,
+            StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+            StatusCodes.Status429TooManyRequests => TooManyRequests,
+            _ => null,
+        };
+        if (code is not null)
+        {
+            problem.Extensions["code"] = code;
+        }
+
+        if (code == TooLarge)
+        {
+            problem.Extensions["field"] = "body";
+            problem.Detail ??= "The request body is larger than this endpoint takes.";
+        }
+    }
+
     private static string Title(string code) => code switch
     {
         Failure.Codes.ValidationFailed => "The request is not valid.",
@@ -77,6 +123,9 @@ public static class Problems
         Failure.Codes.NotFound => "Not found.",
         Failure.Codes.InvitationRefused => "The invitation cannot be sent.",
         "unauthorized" => "Sign in first.",
+        TooLarge => "The request body is too large.",
+        UnsupportedMediaType => "The body's media type or character set is not supported.",
+        TooManyRequests => "Too many requests; try again later.",
         _ => code.Replace('_', ' '),
     };
 }
@@ -91,13 +140,15 @@ public sealed class ProblemExceptionHandler(ReachPolicy policy, ILogger<ProblemE
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         ProblemHttpResult problem;
-        if (exception is BadHttpRequestException bad)
+        if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            problem = Problems.For(new Failure(Problems.TooLarge, "The request body is larger than this endpoint takes.", "body"), policy);
+        }
+        else if (exception is BadHttpRequestException bad)
         {
             var json = bad.InnerException as JsonException;
             var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
-            var detail = json is null
-                ? (bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.")
-                : $"{field} has a wrong type or the body is not valid JSON.";
+            var detail = json is null ? "The request could not be read." : $"{field} has a wrong type or the body is not valid JSON.";
             problem = Problems.For(Failure.Invalid(field, detail), policy);
         }
         else if (Reach.Data.Transactions.IsUnavailable(exception))

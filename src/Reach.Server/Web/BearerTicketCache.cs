@@ -56,6 +56,26 @@ public sealed class BearerTicketCache : ISecureDataFormat<AuthenticationTicket>,
             : new AuthenticationTicket(new ClaimsPrincipal(ticket.Principal.Identities.Select(identity => identity.Clone())), ticket.Properties.Clone(), ticket.AuthenticationScheme);
     }
 
+    /// <summary>
+    /// What a token says, to read its claims before the handler signs the request in (<see cref="SessionCheck"/>): the
+    /// cached ticket itself, not a copy; null when the token cannot be read.
+    /// </summary>
+    internal AuthenticationTicket? Peek(string protectedText)
+    {
+        if (_tickets.TryGetValue(protectedText, out AuthenticationTicket? ticket))
+        {
+            return ticket;
+        }
+
+        ticket = Inner.Unprotect(protectedText);
+        if (ticket?.Properties.ExpiresUtc is { } expires)
+        {
+            _tickets.Set(protectedText, ticket, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
+        }
+
+        return ticket;
+    }
+
     public void Dispose() => _tickets.Dispose();
 
     private ISecureDataFormat<AuthenticationTicket> Inner => _inner ?? throw new InvalidOperationException("The bearer ticket cache is not wrapped around a format yet.");

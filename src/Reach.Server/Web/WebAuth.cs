@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -28,8 +30,23 @@ public static class WebAuth
 
     public const string AdminClaim = "reach_admin";
 
+    /// <summary>How long an access token lives.</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>What the admin cookie carries of the admin key it was given for: a fingerprint, never the key.</summary>
+    public static string AdminKeyStamp(string key) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+
     public static IServiceCollection AddReachAuth(this IServiceCollection services)
     {
+        // Tokens and cookies are signed and encrypted with keys kept in Reach's own database: every process on one
+        // database takes each other's, and a token or cookie made for another database (another Reach on the same
+        // machine, whose ids mean other members) is refused. The keys are stored as the framework writes them, not
+        // encrypted again: whoever reads the database reads every member's data anyway (docs/SECURITY.md).
+        services.AddDataProtection()
+            .SetApplicationName("Reach")
+            .PersistKeysToDbContext<Reach.Data.ReachDb>();
+
         // Tokens and cookies live in real time: the manual clock (--clock manual) moves the rules, not sign-in.
         // A request is authenticated once, by the scheme it carries: a bearer token, or else the page cookie. (Each
         // endpoint still names the schemes it accepts; this only spares an API call a cookie check it cannot pass.)
@@ -48,6 +65,17 @@ public static class WebAuth
                 options.LoginPath = "/admin/signin";
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.TimeProvider = TimeProvider.System;
+                // The cookie holds only while the admin key it was given for is the one in force: a restart with a
+                // new key ends every operator's session.
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    var key = context.HttpContext.RequestServices.GetRequiredService<StartOptions>().AdminKey;
+                    if (key is null || context.Principal?.FindFirst(AdminClaim)?.Value != AdminKeyStamp(key))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(AdminScheme);
+                    }
+                };
             })
             .AddIdentityCookies();
         services.AddSingleton<BearerTicketCache>();
@@ -63,8 +91,31 @@ public static class WebAuth
             options.ExpireTimeSpan = TimeSpan.FromDays(14);
             options.SlidingExpiration = true;
             options.TimeProvider = TimeProvider.System;
+            // In place of Identity's stamp check every 30 minutes: the stamp and the status on every request, from
+            // memory (MemberSessions).
+            options.Events.OnValidatePrincipal = SessionCheck.OnCookieAsync;
         });
         services.Configure<SecurityStampValidatorOptions>(options => options.TimeProvider = TimeProvider.System);
+
+        // Access tokens are short-lived; a client gets a new pair with its refresh token (POST /api/auth/refresh),
+        // which holds until the member signs out, changes the password or is deactivated.
+        services.Configure<BearerTokenOptions>(IdentityConstants.BearerScheme, options =>
+        {
+            options.BearerTokenExpiration = AccessTokenLifetime;
+            options.RefreshTokenExpiration = TimeSpan.FromDays(14);
+            options.Events.OnMessageReceived = SessionCheck.OnBearerAsync;
+        });
+
+        // Every member request is checked against the member's security stamp and status (SessionCheck, in each
+        // scheme's event); the sign-in checks and their limits are SignInGuard's.
+        services.AddSingleton<SessionCheck>();
+        services.AddOptions<IdentityOptions>().Configure<Reach.Policy.ReachPolicy>((options, policy) =>
+        {
+            options.Lockout.MaxFailedAccessAttempts = policy.SignInAttemptsPerAccount;
+            options.Lockout.DefaultLockoutTimeSpan = SignInGuard.AccountWindow;
+        });
+        services.AddSingleton<SignInGuard.Accounts>();
+        services.AddScoped<SignInGuard>();
 
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAuthenticatedUser().Build())

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Reach.Bookmarks;
@@ -15,10 +16,13 @@ namespace Reach.Data;
 
 /// <summary>
 /// Reach's database. Two subclasses, <see cref="SqliteReachDb"/> and <see cref="PostgresReachDb"/>, carry one
-/// migration set each; the model itself is the same for both.
+/// migration set each; the model itself is the same for both. It also keeps the data-protection keys that sign and
+/// encrypt tokens and cookies, so that every process on one database shares them and no other database's are taken.
 /// </summary>
-public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Member, long>(options)
+public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Member, long>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Member> Members => Set<Member>();
 
     public DbSet<Connection> Connections => Set<Connection>();

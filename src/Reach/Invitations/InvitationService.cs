@@ -58,7 +58,9 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
                 Now = now,
                 Blocked = await db.Blocks.AnyAsync(b => (b.BlockerId == s && b.BlockedId == r) || (b.BlockerId == r && b.BlockedId == s), c),
                 Connected = await db.Connections.AnyAsync(x => x.MemberId == s && x.OtherId == r, c),
-                PendingFromSender = await db.Invitations.AnyAsync(i => i.FromId == s && i.ToId == r && i.State == InvitationState.Pending, c),
+                // An ignored invitation still looks pending to its sender (the recipient's choice is not told), so it
+                // cannot be sent again at once, notifying each time.
+                PendingFromSender = await db.Invitations.AnyAsync(i => i.FromId == s && i.ToId == r && (i.State == InvitationState.Pending || i.State == InvitationState.Ignored), c),
                 PendingFromRecipient = pendingFromRecipient is not null,
                 SentInWindow = await db.Invitations.CountAsync(i => i.FromId == s && i.SentAt > windowStart, c),
                 LastWithdrawnAt = await db.Invitations
@@ -100,14 +102,15 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
     {
         var query = received
             ? db.Invitations.Where(i => i.ToId == memberId && i.State == InvitationState.Pending)
-            : db.Invitations.Where(i => i.FromId == memberId && i.State == InvitationState.Pending);
+            : db.Invitations.Where(i => i.FromId == memberId && (i.State == InvitationState.Pending || i.State == InvitationState.Ignored));
         var rows = await query
             .OrderByDescending(i => i.SentAt)
             .Take(500)
             .Join(db.Members, i => i.FromId, m => m.Id, (i, from) => new { Invitation = i, From = from.Handle })
             .Join(db.Members, x => x.Invitation.ToId, m => m.Id, (x, to) => new { x.Invitation, x.From, To = to.Handle })
             .ToListAsync(cancel);
-        return [.. rows.Select(row => View(row.Invitation, row.From, row.To))];
+        // The sender sees an ignored invitation as pending.
+        return [.. rows.Select(row => View(row.Invitation, row.From, row.To) with { State = "pending", RespondedAt = null })];
     }
 
     public async Task<Outcome<InvitationView>> AcceptAsync(long memberId, long invitationId, CancellationToken cancel)
@@ -133,7 +136,7 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
         await db.InTransactionAsync<Outcome<InvitationView>>(async c =>
         {
             var invitation = await LockedInvitationAsync(invitationId, i => i.FromId == memberId, c);
-            if (invitation is null || invitation.State != InvitationState.Pending)
+            if (invitation is null || invitation.State is not (InvitationState.Pending or InvitationState.Ignored))
             {
                 return Failure.NotFound("Invitation");
             }
@@ -157,6 +160,15 @@ public sealed class InvitationService(ReachDb db, ReachPolicy policy, TimeProvid
             var now = clock.GetUtcNow();
             if (response == InvitationState.Accepted)
             {
+                // Across a block, or from a member who is suspended or gone, the answer is the one an unavailable
+                // member's invitation gets: no connection, and nothing that tells a block from a suspension.
+                var (from, to) = (invitation.FromId, invitation.ToId);
+                if (await db.Blocks.AnyAsync(b => (b.BlockerId == from && b.BlockedId == to) || (b.BlockerId == to && b.BlockedId == from), c)
+                    || await db.Members.AnyAsync(m => m.Id == from && (m.Status == AccountStatus.Suspended || m.Status == AccountStatus.Deactivated), c))
+                {
+                    return new Failure(Failure.Codes.InvitationRefused, "This member is not available.") { Reason = "unavailable" };
+                }
+
                 await AcceptInTransactionAsync(invitation, now, c);
             }
             else

@@ -135,7 +135,7 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
         {
             if (patch.PhotoUrl.Length > 0 && !MemberRules.IsValidPhotoUrl(patch.PhotoUrl))
             {
-                return Failure.Invalid("photoUrl", "photoUrl must be an http or https address.");
+                return Failure.Invalid("photoUrl", "photoUrl must be an https address.");
             }
 
             member.PhotoUrl = NullIfBlank(patch.PhotoUrl);

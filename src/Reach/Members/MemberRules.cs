@@ -35,8 +35,13 @@ public static class MemberRules
         return MailAddress.TryCreate(email, out var address) && address.Address == email && email.Contains('.', StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An https address only: every viewer's browser fetches it, so it must not go in the clear (or, over plain http,
+    /// be rewritten on the way), and the pages' policy takes images over https only.
+    /// </summary>
     public static bool IsValidPhotoUrl(string url) =>
         url.Length <= PhotoUrlMaxLength
         && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+        && uri.Scheme == Uri.UriSchemeHttps
+        && string.IsNullOrEmpty(uri.UserInfo);
 }

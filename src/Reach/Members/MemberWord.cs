@@ -82,7 +82,7 @@ public sealed class MemberWord
             Word = word,
             MemberId = member.Id,
             First = index == 0,
-            Listed = member.Status != AccountStatus.Deactivated,
+            Listed = member.Status is not (AccountStatus.Deactivated or AccountStatus.Suspended),
             OpenToWork = member.OpenToWork,
             ConnectionCount = member.ConnectionCount,
             TierId = member.TierId,
@@ -101,7 +101,7 @@ public sealed class MemberWord
         return db.MemberWords
             .Where(w => w.MemberId == first || w.MemberId == second)
             .ExecuteUpdateAsync(set => set
-                .SetProperty(w => w.Listed, w => members.Where(m => m.Id == w.MemberId).Select(m => m.Status != AccountStatus.Deactivated).First())
+                .SetProperty(w => w.Listed, w => members.Where(m => m.Id == w.MemberId).Select(m => m.Status != AccountStatus.Deactivated && m.Status != AccountStatus.Suspended).First())
                 .SetProperty(w => w.OpenToWork, w => members.Where(m => m.Id == w.MemberId).Select(m => m.OpenToWork).First())
                 .SetProperty(w => w.ConnectionCount, w => members.Where(m => m.Id == w.MemberId).Select(m => m.ConnectionCount).First())
                 .SetProperty(w => w.TierId, w => members.Where(m => m.Id == w.MemberId).Select(m => m.TierId).First())

@@ -61,7 +61,7 @@ internal static class MessagingSql
                 {Conversation("c.\"RequestForId\"")},
                 {Conversation("c.\"Declined\"")},
                 CASE WHEN NOT {connected} THEN
-                    (SELECT min(i."SentAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Pending') END,
+                    (SELECT min(i."SentAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" IN ('Pending', 'Ignored')) END,
                 CASE WHEN NOT {connected} THEN
                     (SELECT max(i."RespondedAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Withdrawn') END,
                 CASE WHEN NOT {connected} THEN (SELECT count(*) FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."SentAt" > @windowStart) ELSE 0 END,
@@ -217,6 +217,21 @@ internal static class MessagingSql
     /// was flushed is kept whenever that one is.
     /// </summary>
     public static readonly Statement AwaitFlush = Statement.PostgresOnlyStatement("SELECT pg_current_xact_id()");
+
+    /// <summary>
+    /// A pre-flight's email check takes one of the day's attempts before the email is compared, only while one is left
+    /// (no row comes back when none is): so parallel pre-flights check no more emails than the day allows.
+    /// </summary>
+    public static readonly Statement ReserveEmailAttempt = new("""
+        INSERT INTO "EmailAttempts" ("SenderId", "Day", "Count") VALUES (@s, @day, 1)
+        ON CONFLICT ("SenderId", "Day") DO UPDATE SET "Count" = "EmailAttempts"."Count" + 1 WHERE "EmailAttempts"."Count" < @limit
+        RETURNING "Count"
+        """, "s", "day", "limit");
+
+    /// <summary>Gives back an attempt reserved for an email that turned out right (only wrong emails count).</summary>
+    public static readonly Statement ReleaseEmailAttempt = new("""
+        UPDATE "EmailAttempts" SET "Count" = "Count" - 1 WHERE "SenderId" = @s AND "Day" = @day AND "Count" > 0
+        """, "s", "day");
 
     /// <summary>A wrong email given for a known-contacts recipient uses one of the day's attempts.</summary>
     public static readonly Statement CountWrongEmail = new("""

@@ -87,7 +87,8 @@ public sealed class PairFacts
 
     public int ColdMessagesReceived { get; private init; }
 
-    public int WrongEmailsToday { get; private init; }
+    /// <summary>The wrong emails the sender gave today; a pre-flight sets it to the count before the attempt it reserved.</summary>
+    public int WrongEmailsToday { get; internal set; }
 
     /// <summary>When the sender last wrote in the conversation (outreach advice).</summary>
     public DateTimeOffset? LastSentAt { get; private init; }

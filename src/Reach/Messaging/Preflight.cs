@@ -46,10 +46,19 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
             return Failure.Invalid("handle", "You cannot message yourself.");
         }
 
-        var decisionFacts = pair.Facts(policy, inMail ? MessageKind.InMail : MessageKind.Regular, recipientEmail, now);
-        if (decisionFacts.Email == GivenEmail.DoesNotMatch && pair.Settings.WhoCanMessage == WhoCanMessage.KnownContacts)
+        // An email given for a known-contacts recipient is compared only after one of the day's attempts is taken for it,
+        // atomically; a right one gives it back.
+        var checksEmail = !string.IsNullOrWhiteSpace(recipientEmail) && pair.Settings.WhoCanMessage == WhoCanMessage.KnownContacts
+            && policy.WrongEmailAttemptsPerDay > 0 && pair.WrongEmailsToday < policy.WrongEmailAttemptsPerDay;
+        if (checksEmail)
         {
-            await CountWrongEmailAsync(senderId, now, cancel);
+            pair.WrongEmailsToday = await ReserveEmailAttemptAsync(senderId, now, cancel) is { } count ? count - 1 : policy.WrongEmailAttemptsPerDay;
+        }
+
+        var decisionFacts = pair.Facts(policy, inMail ? MessageKind.InMail : MessageKind.Regular, recipientEmail, now);
+        if (checksEmail && decisionFacts.Email == GivenEmail.Matches)
+        {
+            await EmailAttemptAsync(MessagingSql.ReleaseEmailAttempt, senderId, now, cancel);
         }
 
         var decision = MessageRules.Decide(policy, decisionFacts);
@@ -71,14 +80,28 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
             InvitationPossible: !decisionFacts.Connected && decisionFacts.PendingInvitationSentAt is null && decisionFacts.InvitationsLeft > 0));
     }
 
-    private async Task CountWrongEmailAsync(long senderId, DateTimeOffset now, CancellationToken cancel)
+    // Takes one of the day's email attempts: the count with it, or null when none was left.
+    private async Task<int?> ReserveEmailAttemptAsync(long senderId, DateTimeOffset now, CancellationToken cancel)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
+        return await db.InTransactionAsync(async c =>
+        {
+            await using var batch = StatementBatch.On(db);
+            batch.Add(MessagingSql.ReserveEmailAttempt).Set("s", senderId).Set("day", PairFacts.Day(now)).Set("limit", policy.WrongEmailAttemptsPerDay);
+            await using var reader = await batch.ExecuteAsync(c);
+            return await reader.ReadAsync() ? (int?)reader.GetInt32(0) : null;
+        }, cancel);
+    }
+
+    private async Task EmailAttemptAsync(Statement statement, long senderId, DateTimeOffset now, CancellationToken cancel)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
         await db.InTransactionAsync(async c =>
         {
             await using var batch = StatementBatch.On(db);
-            batch.Add(MessagingSql.CountWrongEmail).Set("s", senderId).Set("day", PairFacts.Day(now));
+            batch.Add(statement).Set("s", senderId).Set("day", PairFacts.Day(now));
             await batch.ExecuteNonQueryAsync(c);
             return true;
         }, cancel);

@@ -101,7 +101,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
         var comments = await (from comment in db.Comments
                               where comment.PostId == postId
                               join member in db.Members on comment.AuthorId equals member.Id
-                              where member.Status != AccountStatus.Deactivated && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == member.Id) || (x.BlockerId == member.Id && x.BlockedId == viewerId))
+                              where ((member.Status != AccountStatus.Deactivated && member.Status != AccountStatus.Suspended) || member.Id == viewerId) && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == member.Id) || (x.BlockerId == member.Id && x.BlockedId == viewerId))
                               orderby comment.Id
                               select new { comment, member }).AsNoTracking().Take(500).ToListAsync(cancel);
         var shares = await db.Posts.CountAsync(p => p.SharedPostId == postId, cancel);
@@ -121,7 +121,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
     {
         var query = from post in db.Posts
                     join author in db.Members on post.AuthorId equals author.Id
-                    where author.Status != AccountStatus.Deactivated && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
+                    where ((author.Status != AccountStatus.Deactivated && author.Status != AccountStatus.Suspended) || author.Id == viewerId) && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
                     select post;
         if (authorId is { } only)
         {
@@ -150,7 +150,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
     private Task<Post?> VisibleAsync(long viewerId, long postId, CancellationToken cancel) =>
         (from post in db.Posts
          join author in db.Members on post.AuthorId equals author.Id
-         where post.Id == postId && author.Status != AccountStatus.Deactivated && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
+         where post.Id == postId && ((author.Status != AccountStatus.Deactivated && author.Status != AccountStatus.Suspended) || author.Id == viewerId) && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
          select post).AsNoTracking().FirstOrDefaultAsync(cancel);
 
     // Each mentioned member hears of it, unless either has blocked the other (SPEC §5).
@@ -164,7 +164,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
 
         var author = await db.Members.AsNoTracking().FirstAsync(m => m.Id == authorId, cancel);
         var mentioned = await db.Members.AsNoTracking()
-            .Where(m => handles.Contains(m.Handle) && m.Id != authorId && m.Status != AccountStatus.Deactivated)
+            .Where(m => handles.Contains(m.Handle) && m.Id != authorId && m.Status != AccountStatus.Deactivated && m.Status != AccountStatus.Suspended)
             .Where(m => !db.Blocks.Any(b => (b.BlockerId == authorId && b.BlockedId == m.Id) || (b.BlockerId == m.Id && b.BlockedId == authorId)))
             .Select(m => m.Id)
             .ToListAsync(cancel);

@@ -126,7 +126,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
     // No words: the members themselves, walked in score order through the (receptiveness, id) index.
     private IQueryable<long> MatchingMembers(List<long> hidden, List<string> badged, SearchQuery query)
     {
-        var members = db.Members.AsNoTracking().Where(m => m.Status != AccountStatus.Deactivated && !hidden.Contains(m.Id));
+        var members = db.Members.AsNoTracking().Where(m => m.Status != AccountStatus.Deactivated && m.Status != AccountStatus.Suspended && !hidden.Contains(m.Id));
         if (query.OpenToWork == true)
         {
             members = members.Where(m => m.OpenToWork);

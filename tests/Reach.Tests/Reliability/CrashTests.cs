@@ -149,7 +149,7 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime where TDatabase : D
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", _database.Db, "--urls", url, "--admin-key", AdminKey },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", _database.Db, "--urls", url, "--admin-key", AdminKey, "--policy", TestPolicy.WithoutLimits },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -39,7 +39,7 @@ public abstract class FuzzTests<TDatabase>(ApiFixture<TDatabase> fixture) : ICla
         "", " ", "a", "ada", "' OR 1=1 --", "Robert'); DROP TABLE \"Members\";--", "<script>alert(1)</script>", "../../etc/passwd",
         "%00", "\u0000", "\uD800", "\uDFFF", "\u202E\u202Dreversed", "😀👩‍👩‍👧‍👦", "e\u0301\u0301\u0301", "\uFEFF", "null", "true", "-1",
         "9223372036854775808", "1e309", "NaN", "anyone", "connections", "knownContacts", "premium_business", "recruiter",
-        "deactivated", "active", "2026-13-45", "2026-12-01T00:00:00Z", "a@b.co", "x@example.com", "{{handle}}", "{{victim}}",
+        "deactivated", "active", "2026-13-45", "2026-12-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "0001-01-01", "9999-12-31", "a@b.co", "x@example.com", "{{handle}}", "{{victim}}",
         "$(rm -rf /)", "${jndi:ldap://x}", "\\\"", "\r\nSet-Cookie: x=y",
     ];
 
@@ -130,7 +130,8 @@ public abstract class FuzzTests<TDatabase>(ApiFixture<TDatabase> fixture) : ICla
 
             statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
             var after = await FingerprintAsync();
-            var what = $"{method} {Short(path)} {Short(request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync())}";
+            // The body as sent (UTF-8 whatever charset the request names: the fuzzer also names ones .NET cannot read).
+            var what = $"{method} {Short(path)} {Short(request.Content is null ? string.Empty : Encoding.UTF8.GetString(await request.Content.ReadAsByteArrayAsync()))}";
             if ((int)response.StatusCode >= 500)
             {
                 failures.Add($"{what} → {(int)response.StatusCode}");
@@ -235,7 +236,14 @@ public abstract class FuzzTests<TDatabase>(ApiFixture<TDatabase> fixture) : ICla
 
         text = text.Replace("{{handle}}", own, StringComparison.Ordinal).Replace("{{victim}}", victim, StringComparison.Ordinal);
         var type = random.Next(template is null ? 8 : 30) switch { 0 => "text/plain", 1 => "application/x-www-form-urlencoded", 2 => "application/xml", _ => "application/json" };
-        return new StringContent(text, Encoding.UTF8, type);
+        var content = new StringContent(text, Encoding.UTF8, type);
+        if (random.Next(12) == 0)
+        {
+            // A character set Reach does not read (415), or a harmless spelling of UTF-8.
+            content.Headers.ContentType!.CharSet = Pick(random, ["bogus", "utf-7", "utf-16", "iso-8859-1", "\"utf-8\"", "UTF8", ""]);
+        }
+
+        return content;
     }
 
     private static object? Value(Random random, string own, string victim, int depth) => random.Next(depth > 1 ? 8 : 11) switch

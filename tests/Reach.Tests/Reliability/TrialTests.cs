@@ -56,7 +56,8 @@ public abstract class TrialTests : IAsyncLifetime
             "cap50": { "receiveCap": 50, "inMailCredits": 0, "creditRolloverCap": 0, "premiumBadge": false, "premiumSender": false }
           },
           "defaultTier": "sender",
-          "premiumOnlyRecipients": []
+          "premiumOnlyRecipients": [],
+          "limits": { "signInPerMinute": 0, "sendsPerMinute": 0, "preflightsPerMinute": 0 }
         }
         """;
 

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Reach.Members;
-using Reach.Policy;
 
 namespace Reach.Server.Pages.Account;
 
-public sealed class SignInModel(UserManager<Member> users, SignInManager<Member> signIn) : PageModel
+[EnableRateLimiting(Web.RequestLimits.SignIn)]
+public sealed class SignInModel(Web.SignInGuard guard, SignInManager<Member> signIn) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -19,10 +20,14 @@ public sealed class SignInModel(UserManager<Member> users, SignInManager<Member>
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var email = Email?.Trim() ?? string.Empty;
-        var member = MemberRules.IsValidEmail(email) ? await users.FindByEmailAsync(email) : null;
-        if (member is null || member.Status == AccountStatus.Deactivated || string.IsNullOrEmpty(Password)
-            || !(await signIn.CheckPasswordSignInAsync(member, Password, lockoutOnFailure: false)).Succeeded)
+        var check = await guard.CheckAsync(Email, Password);
+        if (check.RetryAfter is { } retryAfter)
+        {
+            ModelState.AddModelError(string.Empty, $"Too many attempts for this account: try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes))} minutes.");
+            return Page();
+        }
+
+        if (check.Member is not { } member)
         {
             ModelState.AddModelError(string.Empty, "Wrong email or password.");
             return Page();

@@ -5,6 +5,7 @@ using Reach.Members;
 
 namespace Reach.Server.Pages.Account;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Web.RequestLimits.SignIn)]
 public sealed class SignUpModel(AccountService accounts, SignInManager<Member> signIn) : PageModel
 {
     [BindProperty]

@@ -45,7 +45,14 @@ public sealed class AdminModel(ReachDb db, AdminService admin, ReachPolicy polic
     {
         if (clock is ManualClock manual && now is { } at)
         {
-            manual.Set(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)));
+            var time = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+            if (time < Api.AdminApi.Earliest || time > Api.AdminApi.Latest)
+            {
+                Notice = "The clock must be in the years 2000–2199.";
+                return Redirect("/admin");
+            }
+
+            manual.Set(time);
             await reachability.SweepAsync(cancel);
             Notice = "Clock set.";
         }

@@ -9,6 +9,7 @@ using Reach.Server.Web;
 namespace Reach.Server.Pages.Admin;
 
 /// <summary>The operator signs in with the admin key of the configuration, and gets the admin cookie.</summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RequestLimits.SignIn)]
 public sealed class AdminSignInModel(StartOptions options) : PageModel
 {
     public bool Open => options.AdminKey is not null;
@@ -22,7 +23,7 @@ public sealed class AdminSignInModel(StartOptions options) : PageModel
             return Page();
         }
 
-        var identity = new ClaimsIdentity([new Claim(WebAuth.AdminClaim, "true")], WebAuth.AdminScheme);
+        var identity = new ClaimsIdentity([new Claim(WebAuth.AdminClaim, WebAuth.AdminKeyStamp(options.AdminKey))], WebAuth.AdminScheme);
         await HttpContext.SignInAsync(WebAuth.AdminScheme, new ClaimsPrincipal(identity));
         return Redirect("/admin");
     }

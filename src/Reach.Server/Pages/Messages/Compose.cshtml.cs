@@ -13,6 +13,7 @@ namespace Reach.Server.Pages.Messages;
 /// Writing a first message or an InMail. The page asks the pre-flight first, so a locked message shows its notice
 /// before anything is typed; the send decides again, and a form sent twice delivers once (its idempotency key).
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Web.RequestLimits.Sends)]
 public sealed class ComposeModel(ReachDb db, SendMessage messaging, Preflight preflight, BookmarkService bookmarks, ReachPolicy policy) : MemberPage
 {
     [BindProperty(SupportsGet = true, Name = "to")]

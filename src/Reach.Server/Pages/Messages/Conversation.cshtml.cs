@@ -6,6 +6,7 @@ using Reach.Server.Api;
 namespace Reach.Server.Pages.Messages;
 
 /// <summary>One conversation: read, reply, and for a request accept or decline (SPEC §3).</summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Web.RequestLimits.Sends)]
 public sealed class ConversationModel(ConversationService conversations, SendMessage messaging, RespondToRequest requests, ReachPolicy policy) : MemberPage
 {
     public ConversationDetail? Detail { get; private set; }

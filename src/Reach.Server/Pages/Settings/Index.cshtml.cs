@@ -10,9 +10,11 @@ using Reach.Server.Web;
 namespace Reach.Server.Pages.Settings;
 
 /// <summary>Who can message me, InMail, open profile, the profile, the address book and blocks (SPEC §2, §7).</summary>
+/// <remarks>Its forms take an address book's file, so its bodies may be as large as one (multipart framing included).</remarks>
+[RequestSizeLimit(AddressBookBody.MaxBytes + (64 * 1024))]
 public sealed class SettingsModel(ReachDb db, AccountService accounts, SafetyService safety, ReachPolicy policy) : MemberPage
 {
-    private const long MaxUpload = 2 * 1024 * 1024;
+    private const long MaxUpload = AddressBookBody.MaxBytes;
 
     public Member? Member { get; private set; }
 

@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Reach.Members;
+using Reach.Policy;
+
+namespace Reach.Server.Web;
+
+/// <summary>
+/// Every member request, bearer token or page cookie, is checked against the member's security stamp and status
+/// (<see cref="MemberSessions"/>): a token or cookie issued before a sign-out, a password change or a suspension, or one
+/// of a deactivated member, fails authentication, so the API answers 401 and the pages send the browser to sign in.
+/// It runs in each scheme's own event, before the request is signed in, so a refusal is a challenge, not a 403.
+/// </summary>
+public sealed class SessionCheck(MemberSessions sessions, IOptions<IdentityOptions> identity)
+{
+    /// <summary>Whether the member's sign-in that <paramref name="principal"/> carries still holds.</summary>
+    public async ValueTask<bool> HoldsAsync(ClaimsPrincipal? principal, CancellationToken cancel)
+    {
+        var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var stamp = principal?.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var memberId) || string.IsNullOrEmpty(stamp))
+        {
+            return false;
+        }
+
+        return await sessions.CurrentAsync(memberId, cancel) is { } current && current.Stamp == stamp && current.Status != AccountStatus.Deactivated;
+    }
+
+    /// <summary>The bearer scheme's hook: the token is read (once per process, by the cache) and its sign-in checked.</summary>
+    internal static async Task OnBearerAsync(MessageReceivedContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var services = context.HttpContext.RequestServices;
+        var ticket = services.GetRequiredService<BearerTicketCache>().Peek(header["Bearer ".Length..].Trim());
+        if (ticket is not null && !await services.GetRequiredService<SessionCheck>().HoldsAsync(ticket.Principal, context.HttpContext.RequestAborted))
+        {
+            context.Fail("This sign-in has ended: sign in again.");
+        }
+    }
+
+    /// <summary>The page cookie's hook: a cookie whose sign-in has ended is refused and removed.</summary>
+    internal static async Task OnCookieAsync(CookieValidatePrincipalContext context)
+    {
+        if (!await context.HttpContext.RequestServices.GetRequiredService<SessionCheck>().HoldsAsync(context.Principal, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+        }
+    }
+}
