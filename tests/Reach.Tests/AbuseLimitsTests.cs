@@ -11,9 +11,10 @@ namespace Reach.Tests;
 /// account, per account on the password check (and Identity's lockout), and the same work for an unknown email as for a
 /// known one. The host runs with the default limit of sign-in requests per address.
 /// </summary>
-public sealed class AbuseLimitsTests : IAsyncLifetime
+public abstract class AbuseLimitsTests<TDatabase> : IAsyncLifetime
+    where TDatabase : Database, new()
 {
-    private readonly SqliteDatabase _database = new();
+    private readonly TDatabase _database = new();
     private readonly CountingHasher _hasher = new();
     private ReachHost _host = null!;
     private Api _api = null!;
@@ -29,6 +30,7 @@ public sealed class AbuseLimitsTests : IAsyncLifetime
     {
         await _host.DisposeAsync();
         await _database.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -74,7 +76,7 @@ public sealed class AbuseLimitsTests : IAsyncLifetime
     [Fact]
     public async Task OneAddressTakesTheSignInLimitPerMinuteAcrossAccounts()
     {
-        await using var database = new SqliteDatabase();
+        await using var database = new TDatabase();
         await database.InitializeAsync();
         await using var host = new ReachHost(database.Db, new Dictionary<string, string> { ["policy"] = TestPolicy.Write("{}") });
         var api = new Api(host);
@@ -96,7 +98,7 @@ public sealed class AbuseLimitsTests : IAsyncLifetime
     [Fact]
     public async Task AMemberTakesThePolicysSendsAndPreflightsPerMinute()
     {
-        await using var database = new SqliteDatabase();
+        await using var database = new TDatabase();
         await database.InitializeAsync();
         await using var host = new ReachHost(database.Db, new Dictionary<string, string> { ["policy"] = TestPolicy.Write("""{ "limits": { "sendsPerMinute": 3, "preflightsPerMinute": 5 } }""") });
         var api = new Api(host);
@@ -138,3 +140,7 @@ public sealed class AbuseLimitsTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class AbuseLimitsSqliteTests : AbuseLimitsTests<SqliteDatabase>;
+
+public sealed class AbuseLimitsPostgresTests : AbuseLimitsTests<PostgresDatabase>;
