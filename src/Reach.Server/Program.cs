@@ -1,4 +1,3 @@
-using Microsoft.Extensions.FileProviders;
 using OpenTelemetry.Metrics;
 using Reach;
 using Reach.Policy;
@@ -106,8 +105,12 @@ catch (StartException e)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseErrorPages();
 app.UseRequestGuards();
-app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(Program).Assembly, "Reach.Server.wwwroot") });
+app.UseStaticFiles(new StaticFileOptions { FileProvider = Assets.Provider, OnPrepareResponse = Assets.SetCaching });
+
+// Routing after the error pages, so that a browser's error page, run again in place, is routed afresh.
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -128,6 +131,8 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/metrics", Strin
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapPrometheusScrapingEndpoint("/metrics");
+// Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
+app.MapGet("/favicon.ico", () => TypedResults.Redirect(Assets.Versioned("/favicon.svg"), permanent: true)).ExcludeFromDescription();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
 if (app.Configuration.GetValue<bool>("Reach:BenchHello"))
 {

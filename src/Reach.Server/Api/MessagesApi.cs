@@ -10,11 +10,18 @@ namespace Reach.Server.Api;
 
 public sealed record ReplyRequest(string? Body);
 
-public sealed record ConversationJson(long Id, string Folder, MemberJson With, DateTimeOffset LastMessageAt);
+/// <summary>A conversation in a list: the other member, the last message's first words, and how many are unread.</summary>
+public sealed record ConversationJson(long Id, string Folder, MemberJson With, DateTimeOffset LastMessageAt, LastMessageJson? LastMessage, int UnreadCount);
+
+public sealed record LastMessageJson(string FromHandle, string Preview, DateTimeOffset SentAt);
 
 public sealed record MessageJson(long Id, string From, string Body, string? Subject, string Channel, int CreditsCharged, DateTimeOffset SentAt);
 
-public sealed record ConversationDetailJson(long Id, string Folder, MemberJson With, IReadOnlyList<MessageJson> Messages);
+/// <summary>
+/// A conversation with its messages; <c>unreadCount</c> is the caller's, and <c>seenUpTo</c> the last message the other
+/// member has read (0: none): "Seen" on the caller's messages up to it.
+/// </summary>
+public sealed record ConversationDetailJson(long Id, string Folder, MemberJson With, IReadOnlyList<MessageJson> Messages, int UnreadCount, long SeenUpTo);
 
 /// <summary>Pre-flight, sending, and conversations (SPEC §2–§4, §11).</summary>
 public static class MessagesApi
@@ -68,7 +75,9 @@ public static class MessagesApi
             }
 
             var list = await service.ListAsync(user.MemberId(), folder, pageNumber, cancel);
-            var items = list.Select(c => new ConversationJson(c.Id, c.Folder, MemberJson.From(c.With, policy), c.LastMessageAt)).ToList();
+            var items = list.Select(c => new ConversationJson(
+                c.Id, c.Folder, MemberJson.From(c.With, policy), c.LastMessageAt,
+                c.Last is { } last ? new LastMessageJson(last.FromHandle, last.Preview, last.SentAt) : null, c.Unread)).ToList();
             return TypedResults.Ok(new ListJson<ConversationJson>(items, Paging.Next(items.Count, ConversationService.PageSize, pageNumber)));
         });
 
@@ -84,19 +93,29 @@ public static class MessagesApi
             var detail = outcome.Value!;
             return TypedResults.Ok(new ConversationDetailJson(
                 detail.Summary.Id, detail.Summary.Folder, MemberJson.From(detail.Summary.With, policy),
-                [.. detail.Messages.Select(m => new MessageJson(m.Message.Id, m.FromHandle, m.Message.Body, m.Message.Subject, m.Message.Channel, m.Message.CreditsCharged, m.Message.SentAt))]));
+                [.. detail.Messages.Select(m => new MessageJson(m.Message.Id, m.FromHandle, m.Message.Body, m.Message.Subject, m.Message.Channel, m.Message.CreditsCharged, m.Message.SentAt))],
+                detail.Summary.Unread, detail.ReadByOther));
+        });
+
+        // A client says its member has read the conversation (the page does so when it opens it).
+        conversations.MapPost("/{id:long}/read", async Task<Results<NoContent, ProblemHttpResult>> (
+            long id, ClaimsPrincipal user, ConversationService service, ReachPolicy policy, CancellationToken cancel) =>
+        {
+            var outcome = await service.MarkReadAsync(user.MemberId(), id, cancel);
+            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
         });
 
         conversations.MapPost("/{id:long}/messages", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
             long id, ReplyRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy, ReachMetrics metrics, CancellationToken cancel) =>
-            Respond(await messaging.ReplyAsync(user.MemberId(), id, request.Body, cancel), policy, metrics));
+            Respond(await messaging.ReplyAsync(user.MemberId(), id, request.Body, cancel), policy, metrics))
+            .RequireRateLimiting(RequestLimits.Sends);
 
         conversations.MapPost("/{id:long}/accept", async Task<Results<NoContent, ProblemHttpResult>> (
             long id, ClaimsPrincipal user, RespondToRequest requests, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await requests.AcceptAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        }).RequireRateLimiting(RequestLimits.Sends);
+        });
 
         conversations.MapPost("/{id:long}/decline", async Task<Results<NoContent, ProblemHttpResult>> (
             long id, ClaimsPrincipal user, RespondToRequest requests, ReachPolicy policy, CancellationToken cancel) =>

@@ -160,6 +160,12 @@ public sealed class ProblemExceptionHandler(ReachPolicy policy, ILogger<ProblemE
                 title: "Reach is busy; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
                 extensions: new Dictionary<string, object?> { ["code"] = "unavailable" });
         }
+        else if (Web.ErrorPages.WantsHtml(httpContext.Request))
+        {
+            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            await Web.ErrorPages.WriteFailureAsync(httpContext);
+            return true;
+        }
         else
         {
             logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);

@@ -23,10 +23,26 @@ public abstract class MemberPage : PageModel
         ModelState.AddModelError(failure.Field ?? string.Empty, failure.Detail);
     }
 
+    /// <summary>Whether the notice reports a refusal (<c>warning</c>) rather than something done.</summary>
+    [TempData]
+    public string? NoticeKind { get; set; }
+
     protected RedirectResult BackTo(string path, string notice)
     {
         Notice = notice;
         return Redirect(path);
+    }
+
+    /// <summary>Back to <paramref name="path"/>, saying what was done, or why it was refused (in the warning style).</summary>
+    protected RedirectResult BackTo(string path, Failure? failure, string done)
+    {
+        if (failure is null)
+        {
+            return BackTo(path, done);
+        }
+
+        NoticeKind = "warning";
+        return BackTo(path, failure.Detail);
     }
 }
 

@@ -14,7 +14,7 @@ namespace Reach.Server.Web;
 public static class MemberStatusGate
 {
     // What a suspended member may still post: signing in and out, and the token endpoints.
-    private static readonly PathString[] Open = ["/api/auth", "/signout", "/signin", "/signup"];
+    private static readonly PathString[] Open = ["/api/auth", "/signout", "/signin", "/signup", "/error"];
 
     public static IApplicationBuilder UseMemberStatusGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -25,6 +25,13 @@ public static class MemberStatusGate
             && long.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var memberId)
             && await context.RequestServices.GetRequiredService<MemberSessions>().CurrentAsync(memberId, context.RequestAborted) is { Status: AccountStatus.Suspended })
         {
+            if (ErrorPages.WantsHtml(context.Request))
+            {
+                // A page's form: the error page says why (ErrorPages).
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+
             var policy = context.RequestServices.GetRequiredService<ReachPolicy>();
             await Problems.For(new Failure(Failure.Codes.NotAllowed, "Your account is suspended: you can read, but not write, post or invite.") { Reason = "suspended" }, policy)
                 .ExecuteAsync(context);

@@ -20,6 +20,9 @@ public static class Show
     /// <summary>The machine-readable form for <c>&lt;time datetime&gt;</c>.</summary>
     public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
+    /// <summary>A file of the site, linked with its version (<see cref="Assets"/>).</summary>
+    public static string Asset(string path) => Assets.Versioned(path);
+
     public static string TierName(ReachPolicy policy, string tierId)
     {
         ArgumentNullException.ThrowIfNull(policy);

@@ -33,6 +33,26 @@ public sealed class Conversation
 
     public DateTimeOffset LastMessageAt { get; set; }
 
+    /// <summary>
+    /// The other side's messages the low member has not read: counted up by each send in its own write of this row,
+    /// set to zero when the member reads (or writes) — stored, so that a list of conversations counts nothing.
+    /// </summary>
+    public int LowUnread { get; set; }
+
+    /// <inheritdoc cref="LowUnread"/>
+    public int HighUnread { get; set; }
+
+    /// <summary>The last message the low member has read (0: none): the other side sees "Seen" up to it.</summary>
+    public long LowReadUpTo { get; set; }
+
+    /// <inheritdoc cref="LowReadUpTo"/>
+    public long HighReadUpTo { get; set; }
+
+    public int Unread(long memberId) => memberId == LowId ? LowUnread : HighUnread;
+
+    /// <summary>The last message that the other member of the conversation has read.</summary>
+    public long ReadByOther(long memberId) => memberId == LowId ? HighReadUpTo : LowReadUpTo;
+
     public bool HasWritten(long memberId) => memberId == LowId ? LowHasWritten : HighHasWritten;
 
     public long Other(long memberId) => memberId == LowId ? HighId : LowId;

@@ -233,6 +233,27 @@ internal static class MessagingSql
         UPDATE "EmailAttempts" SET "Count" = "Count" - 1 WHERE "SenderId" = @s AND "Day" = @day AND "Count" > 0
         """, "s", "day");
 
+    /// <summary>
+    /// PostgreSQL: the conversation's row, locked before it is marked read, so that the next statement (a snapshot of
+    /// its own) sees every message of the sends that wrote the row before, and later sends wait for the read.
+    /// </summary>
+    public static readonly Statement LockConversation = Statement.PostgresOnlyStatement(
+        """SELECT 1 FROM "Conversations" WHERE "Id" = @conversation FOR UPDATE""", "conversation");
+
+    /// <summary>
+    /// A member reads a conversation: their unread count goes to zero and they have read up to its last message. No row
+    /// when the conversation is not theirs.
+    /// </summary>
+    public static readonly Statement MarkRead = new("""
+        UPDATE "Conversations" SET
+            "LowUnread" = CASE WHEN "LowId" = @m THEN 0 ELSE "LowUnread" END,
+            "HighUnread" = CASE WHEN "HighId" = @m THEN 0 ELSE "HighUnread" END,
+            "LowReadUpTo" = CASE WHEN "LowId" = @m THEN COALESCE((SELECT max(x."Id") FROM "Messages" x WHERE x."ConversationId" = @conversation), 0) ELSE "LowReadUpTo" END,
+            "HighReadUpTo" = CASE WHEN "HighId" = @m THEN COALESCE((SELECT max(x."Id") FROM "Messages" x WHERE x."ConversationId" = @conversation), 0) ELSE "HighReadUpTo" END
+        WHERE "Id" = @conversation AND ("LowId" = @m OR "HighId" = @m)
+        RETURNING "Id"
+        """, "m", "conversation");
+
     /// <summary>A wrong email given for a known-contacts recipient uses one of the day's attempts.</summary>
     public static readonly Statement CountWrongEmail = new("""
         INSERT INTO "EmailAttempts" ("SenderId", "Day", "Count") VALUES (@s, @day, 1)
@@ -280,8 +301,9 @@ internal static class MessagingSql
 
     private static Statement Conversation(string sender, string other) => new($"""
         INSERT INTO "Conversations" AS c ("LowId", "HighId", "RequestForId", "Declined", "{sender}HasWritten", "{other}HasWritten",
-            "{sender}UnansweredCold", "{other}UnansweredCold", "{sender}UnansweredInMail", "{other}UnansweredInMail", "CreatedAt", "LastMessageAt")
-        VALUES (@low, @high, CASE WHEN @connection THEN NULL ELSE @r END, FALSE, TRUE, FALSE, @cold, 0, @inMail, 0, @now, @now)
+            "{sender}UnansweredCold", "{other}UnansweredCold", "{sender}UnansweredInMail", "{other}UnansweredInMail", "CreatedAt", "LastMessageAt",
+            "{sender}Unread", "{other}Unread", "{sender}ReadUpTo", "{other}ReadUpTo")
+        VALUES (@low, @high, CASE WHEN @connection THEN NULL ELSE @r END, FALSE, TRUE, FALSE, @cold, 0, @inMail, 0, @now, @now, 0, 1, 0, 0)
         ON CONFLICT ("LowId", "HighId") DO UPDATE SET
             "RequestForId" = CASE WHEN c."RequestForId" = @s THEN NULL
                 WHEN NOT c."{other}HasWritten" AND NOT c."Declined" AND NOT @connection THEN @r
@@ -291,7 +313,9 @@ internal static class MessagingSql
             "{sender}UnansweredInMail" = c."{sender}UnansweredInMail" + @inMail,
             "{other}UnansweredCold" = CASE WHEN c."{other}HasWritten" OR c."RequestForId" = @s THEN 0 ELSE c."{other}UnansweredCold" END,
             "{other}UnansweredInMail" = CASE WHEN c."{other}HasWritten" OR c."RequestForId" = @s THEN 0 ELSE c."{other}UnansweredInMail" END,
-            "LastMessageAt" = @now
+            "LastMessageAt" = @now,
+            "{other}Unread" = c."{other}Unread" + 1,
+            "{sender}Unread" = 0
         RETURNING "Id"
         """, "low", "high", "connection", "r", "cold", "inMail", "now", "s");
 }

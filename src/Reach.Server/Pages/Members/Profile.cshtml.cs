@@ -60,32 +60,30 @@ public sealed class ProfileModel(ReachDb db, Preflight preflight, BookmarkServic
     public async Task<IActionResult> OnPostInviteAsync(string handle, string? note, [FromServices] InvitationService invitations, CancellationToken cancel)
     {
         var outcome = await invitations.InviteAsync(Me, new InvitationRequest(handle, note), cancel);
-        return BackTo("/m/" + handle, outcome.Failure is { } failure
-            ? failure.Detail
-            : outcome.Value!.State == "accepted" ? "You are now connected." : "Invitation sent.");
+        return BackTo("/m/" + handle, outcome.Failure, outcome.Value?.State == "accepted" ? "You are now connected." : "Invitation sent.");
     }
 
     public async Task<IActionResult> OnPostBookmarkAsync(string handle, CancellationToken cancel)
     {
         var outcome = await bookmarks.AddAsync(Me, handle, cancel);
-        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Bookmarked. You'll get a notification when you can message them.");
+        return BackTo("/m/" + handle, outcome.Failure, "Bookmarked. You'll get a notification when you can message them.");
     }
 
     public async Task<IActionResult> OnPostUnbookmarkAsync(string handle, CancellationToken cancel)
     {
         var outcome = await bookmarks.RemoveAsync(Me, handle, cancel);
-        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Bookmark removed.");
+        return BackTo("/m/" + handle, outcome.Failure, "Bookmark removed.");
     }
 
     public async Task<IActionResult> OnPostBlockAsync(string handle, [FromServices] SafetyService safety, CancellationToken cancel)
     {
         var outcome = await safety.BlockAsync(Me, handle, cancel);
-        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Blocked.");
+        return BackTo("/m/" + handle, outcome.Failure, "Blocked.");
     }
 
     public async Task<IActionResult> OnPostUnblockAsync(string handle, [FromServices] SafetyService safety, CancellationToken cancel)
     {
         var outcome = await safety.UnblockAsync(Me, handle, cancel);
-        return BackTo("/m/" + handle, outcome.Failure?.Detail ?? "Unblocked.");
+        return BackTo("/m/" + handle, outcome.Failure, "Unblocked.");
     }
 }

@@ -123,7 +123,7 @@ public sealed class ComposeModel(ReachDb db, SendMessage messaging, Preflight pr
         var decided = await preflight.DecideAsync(Me, Recipient.Handle, InMail, string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), cancel, draft);
         if (decided.Failure is { } failure)
         {
-            return BackTo("/m/" + Recipient.Handle, failure.Detail);
+            return BackTo("/m/" + Recipient.Handle, failure, string.Empty);
         }
 
         Decision = DecisionJson.From(decided.Value!, policy);

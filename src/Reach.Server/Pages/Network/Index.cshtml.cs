@@ -38,5 +38,5 @@ public sealed class NetworkModel(InvitationService invitations, ConnectionServic
     public async Task<IActionResult> OnPostWithdrawAsync(long id, CancellationToken cancel) =>
         Done(await invitations.WithdrawAsync(Me, id, cancel), "Invitation withdrawn.");
 
-    private RedirectResult Done(Outcome<InvitationView> outcome, string notice) => BackTo("/network", outcome.Failure?.Detail ?? notice);
+    private RedirectResult Done(Outcome<InvitationView> outcome, string notice) => BackTo("/network", outcome.Failure, notice);
 }

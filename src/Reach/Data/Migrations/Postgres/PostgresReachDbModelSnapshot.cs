@@ -557,10 +557,16 @@ namespace Reach.Data.Migrations.Postgres
                     b.Property<long>("HighId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("HighReadUpTo")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("HighUnansweredCold")
                         .HasColumnType("integer");
 
                     b.Property<int>("HighUnansweredInMail")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("HighUnread")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("LastMessageAt")
@@ -572,10 +578,16 @@ namespace Reach.Data.Migrations.Postgres
                     b.Property<long>("LowId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("LowReadUpTo")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("LowUnansweredCold")
                         .HasColumnType("integer");
 
                     b.Property<int>("LowUnansweredInMail")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LowUnread")
                         .HasColumnType("integer");
 
                     b.Property<long?>("RequestForId")

@@ -537,10 +537,16 @@ namespace Reach.Data.Migrations.Sqlite
                     b.Property<long>("HighId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("HighReadUpTo")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("HighUnansweredCold")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("HighUnansweredInMail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HighUnread")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("LastMessageAt")
@@ -552,10 +558,16 @@ namespace Reach.Data.Migrations.Sqlite
                     b.Property<long>("LowId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LowReadUpTo")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("LowUnansweredCold")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("LowUnansweredInMail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LowUnread")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("RequestForId")

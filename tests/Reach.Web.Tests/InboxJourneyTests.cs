@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Reach.Web.Tests;
+
+/// <summary>The inbox: a preview and an unread count until the conversation is opened, and "Seen" for its sender.</summary>
+public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+{
+    [Fact]
+    public async Task AnUnreadConversationShowsItsPreviewUntilOpenedAndItsSenderThenSeesSeen()
+    {
+        var tess = await host.SignUpAsync("Tess Marlow");
+        var uma = await host.SignUpAsync("Uma Sato");
+        await uma.SendAsync(tess.Handle, "Hi Tess, may I ask about your team and how you hire?");
+
+        var page = await host.SignInAsync(browser.Chromium, tess.Email);
+        await page.GotoAsync("/messages?folder=requests");
+        var item = page.GetByTestId("conversation").Filter(new() { HasText = "Uma Sato" });
+        await Expect(item.GetByTestId("preview")).ToHaveTextAsync("Hi Tess, may I ask about your team and how you hire?");
+        await Expect(item.GetByTestId("unread")).ToHaveTextAsync("1 unread");
+        await Expect(page.GetByTestId("messages-count")).ToContainTextAsync("1");
+
+        await item.GetByRole(AriaRole.Link, new() { Name = "Uma Sato" }).ClickAsync();
+        await Expect(page.GetByTestId("message")).ToContainTextAsync("may I ask about your team");
+        await page.GotoAsync("/messages?folder=requests");
+        await Expect(page.GetByTestId("conversation").Filter(new() { HasText = "Uma Sato" })).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("conversation").Filter(new() { HasText = "Uma Sato" }).GetByTestId("unread")).ToHaveCountAsync(0);
+        Assert.True(await page.GetByTestId("messages-count").CountAsync() == 0, await page.ContentAsync());
+
+        var sender = await host.SignInAsync(browser.Chromium, uma.Email);
+        await sender.GotoAsync("/messages?folder=sent");
+        await Expect(sender.GetByTestId("conversation").Filter(new() { HasText = "Tess Marlow" }).GetByTestId("preview")).ToHaveTextAsync("You: Hi Tess, may I ask about your team and how you hire?");
+        await sender.GetByRole(AriaRole.Link, new() { Name = "Tess Marlow" }).ClickAsync();
+        await Expect(sender.GetByTestId("seen")).ToHaveTextAsync("· Seen");
+    }
+
+    [Fact]
+    public async Task AConversationThatCannotBeAnsweredShowsTheLockInsteadOfTheReplyBox()
+    {
+        var wes = await host.SignUpAsync("Wes Okafor");
+        var yara = await host.SignUpAsync("Yara Lind");
+        await wes.SendAsync(yara.Handle, "Hello Yara, a question about your talk.");
+        await wes.SendAsync(yara.Handle, "Following up on my question.");
+
+        var page = await host.SignInAsync(browser.Chromium, wes.Email);
+        await page.GotoAsync("/messages?folder=sent");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Yara Lind" }).ClickAsync();
+
+        await Expect(page.GetByTestId("lock")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task AMissingPageIsAnHtmlPageForABrowser()
+    {
+        var member = await host.SignUpAsync("Zed Quill");
+        var page = await host.SignInAsync(browser.Chromium, member.Email);
+
+        var response = await page.GotoAsync("/m/nobody_at_all_here");
+        Assert.Equal(404, response!.Status);
+        Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        Assert.Equal(404, (await page.GotoAsync("/messages/99999999"))!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+    }
+}
