@@ -63,4 +63,31 @@ public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFix
         Assert.Equal(404, (await page.GotoAsync("/messages/99999999"))!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task AnOpenConversationAndTheListShowNewMessagesWithoutAReload()
+    {
+        var ann = await host.SignUpAsync("Ann Lively");
+        var ben = await host.SignUpAsync("Ben Lively");
+        var cid = await host.SignUpAsync("Cid Lively");
+        await ben.SendAsync(ann.Handle, "First, a hello.");
+
+        var page = await host.SignInAsync(browser.Chromium, ann.Email);
+        await page.GotoAsync("/messages?folder=requests");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ben Lively" }).ClickAsync();
+        await Expect(page.Locator("html[data-live=connected]")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("message")).ToHaveCountAsync(1);
+
+        await ben.SendAsync(ann.Handle, "Second, a question.");
+        await Expect(page.GetByTestId("message")).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("message").Last).ToContainTextAsync("Second, a question.");
+
+        await page.GotoAsync("/messages?folder=requests");
+        await Expect(page.Locator("html[data-live=connected]")).ToHaveCountAsync(1);
+        await cid.SendAsync(ann.Handle, "Hi Ann, from Cid.");
+        var item = page.GetByTestId("conversation").Filter(new() { HasText = "Cid Lively" });
+        await Expect(item.GetByTestId("preview")).ToHaveTextAsync("Hi Ann, from Cid.");
+        await Expect(item.GetByTestId("unread")).ToHaveTextAsync("1 unread");
+        await Expect(page.GetByTestId("messages-count")).ToContainTextAsync("1");
+    }
 }

@@ -24,7 +24,8 @@ public sealed record MarkReadRequest(IReadOnlyList<long>? Ids);
 public sealed record MarkReadJson(int Marked, int UnreadCount);
 
 /// <summary>What a live page is told: the unread count, and the newest notification to show.</summary>
-public sealed record LiveJson(int UnreadCount, NotificationJson? Latest);
+/// <summary>What the live stream says at each wake-up: unread notifications, the latest, and conversations with unread messages.</summary>
+public sealed record LiveJson(int UnreadCount, NotificationJson? Latest, int UnreadConversations);
 
 /// <summary>A member's notifications (SPEC §9): list, unread count, mark read, and the live stream pages listen to.</summary>
 public static class NotificationsApi
@@ -89,7 +90,8 @@ public static class NotificationsApi
                 var notifications = scope.ServiceProvider.GetRequiredService<NotificationService>();
                 var latest = await notifications.ListAsync(memberId, unreadOnly: true, before: null, cancel);
                 var count = await notifications.UnreadCountAsync(memberId, cancel);
-                yield return new LiveJson(count, latest.Count > 0 ? NotificationJson.From(latest[0]) : null);
+                var conversations = await scope.ServiceProvider.GetRequiredService<Reach.Messaging.ConversationService>().UnreadConversationsAsync(memberId, cancel);
+                yield return new LiveJson(count, latest.Count > 0 ? NotificationJson.From(latest[0]) : null, conversations);
             }
 
             try
