@@ -58,6 +58,25 @@ public abstract class AbuseLimitsTests<TDatabase> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SigningInRightlyAgainAndAgainNeverLocksTheAccount()
+    {
+        var ada = await _api.SignUpAsync("ok");
+        for (var i = 0; i < 3 * 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _api.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = ada.Email, password = Api.Password })).StatusCode);
+        }
+
+        // Wrong ones still count from there.
+        var wrong = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            wrong.Add((await _api.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = ada.Email, password = "wrong guess" })).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, wrong);
+    }
+
+    [Fact]
     public async Task AnUnknownEmailCostsTheSamePasswordCheckAsAKnownOne()
     {
         var ada = await _api.SignUpAsync("tm");

@@ -33,6 +33,17 @@ public sealed class DemoNetworkTests(Browser browser, DemoHost host) : IClassFix
     }
 
     [Fact]
+    public async Task MessageOnTheProfileOfSomeoneWhoWroteFirstOpensTheConversation()
+    {
+        var page = await host.SignInAsync(browser.Chromium, "alex@demo.reach", Demo.DemoNetwork.Password);
+        await page.GotoAsync("/m/katherine");
+        await page.GetByTestId("open").GetByRole(AriaRole.Link, new() { Name = "Message", Exact = true }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/messages/[0-9]+$"));
+        await Expect(page.GetByTestId("message").First).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task AlexHasAnInboxRequestsInvitationsAndNotifications()
     {
         var page = await host.SignInAsync(browser.Chromium, "alex@demo.reach", Demo.DemoNetwork.Password);

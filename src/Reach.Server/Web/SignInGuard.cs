@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Identity;
 using Reach.Members;
 using Reach.Policy;
@@ -29,7 +29,7 @@ public sealed class SignInGuard
     private readonly UserManager<Member> _users;
     private readonly SignInManager<Member> _signIn;
     private readonly IPasswordHasher<Member> _hasher;
-    private readonly PartitionedRateLimiter<string> _perAccount;
+    private readonly Accounts _accounts;
     private readonly string _decoyHash;
 
     public SignInGuard(UserManager<Member> users, SignInManager<Member> signIn, IPasswordHasher<Member> hasher, Accounts accounts)
@@ -38,17 +38,20 @@ public sealed class SignInGuard
         _users = users;
         _signIn = signIn;
         _hasher = hasher;
-        _perAccount = accounts.Limiter;
+        _accounts = accounts;
         _decoyHash = accounts.DecoyHash(hasher);
     }
 
     public async Task<SignInCheck> CheckAsync(string? email, string? password)
     {
         var normalized = (email ?? string.Empty).Trim();
-        using var lease = _perAccount.AttemptAcquire(MemberRules.NormalizeEmail(normalized));
-        if (!lease.IsAcquired)
+        var account = MemberRules.NormalizeEmail(normalized);
+
+        // An attempt is taken before the password is compared and given back when it was right, so that no number of
+        // parallel guesses compares more than the account's attempts, and signing in often costs nothing.
+        if (!_accounts.TryTake(account, out var retryAfter))
         {
-            return new SignInCheck(null, lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : AccountWindow);
+            return new SignInCheck(null, retryAfter);
         }
 
         var member = MemberRules.IsValidEmail(normalized) ? await _users.FindByEmailAsync(normalized) : null;
@@ -67,29 +70,82 @@ public sealed class SignInGuard
             return new SignInCheck(null, left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1));
         }
 
+        if (result.Succeeded)
+        {
+            _accounts.GiveBack(account);
+        }
+
         return result.Succeeded && member.Status != AccountStatus.Deactivated ? new SignInCheck(member, null) : default;
     }
 
-    /// <summary>What the checks of one process share: the per-account limiter and the decoy hash.</summary>
-    public sealed class Accounts(Reach.Policy.ReachPolicy policy) : IDisposable
+    /// <summary>What the checks of one process share: each account's failed attempts in its window, and the decoy hash.</summary>
+    public sealed class Accounts(Reach.Policy.ReachPolicy policy)
     {
+        // Windows of accounts nobody tried for a whole window are dropped once there are this many.
+        private const int Kept = 100_000;
+
+        private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
         private string? _decoy;
 
         /// <summary>The member a decoy check is made for (the hasher reads nothing of it).</summary>
         internal static readonly Member Nobody = new() { Handle = string.Empty, DisplayName = string.Empty, TierId = string.Empty };
 
-        public PartitionedRateLimiter<string> Limiter { get; } = PartitionedRateLimiter.Create<string, string>(email =>
-            RateLimitPartition.GetFixedWindowLimiter(email, _ => new FixedWindowRateLimiterOptions
+        /// <summary>Takes one of the account's attempts of the window; false, with when to try again, when none is left.</summary>
+        public bool TryTake(string account, out TimeSpan retryAfter)
+        {
+            var now = DateTime.UtcNow;
+            if (_windows.Count > Kept)
             {
-                PermitLimit = policy.SignInAttemptsPerAccount,
-                Window = AccountWindow,
-                QueueLimit = 0,
-            }));
+                foreach (var (key, old) in _windows)
+                {
+                    if (now - old.Start >= AccountWindow)
+                    {
+                        _windows.TryRemove(key, out _);
+                    }
+                }
+            }
+
+            var window = _windows.GetOrAdd(account, _ => new Window { Start = now });
+            lock (window)
+            {
+                if (now - window.Start >= AccountWindow)
+                {
+                    (window.Start, window.Taken) = (now, 0);
+                }
+
+                if (window.Taken >= policy.SignInAttemptsPerAccount)
+                {
+                    retryAfter = window.Start + AccountWindow - now;
+                    return false;
+                }
+
+                window.Taken++;
+                retryAfter = TimeSpan.Zero;
+                return true;
+            }
+        }
+
+        /// <summary>Gives back an attempt that turned out right: only wrong passwords count.</summary>
+        public void GiveBack(string account)
+        {
+            if (_windows.TryGetValue(account, out var window))
+            {
+                lock (window)
+                {
+                    window.Taken = Math.Max(0, window.Taken - 1);
+                }
+            }
+        }
 
         /// <summary>A hash of a random password, made once with the process's own hasher settings.</summary>
         public string DecoyHash(IPasswordHasher<Member> hasher) =>
             _decoy ??= hasher.HashPassword(Nobody, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
 
-        public void Dispose() => Limiter.Dispose();
+        private sealed class Window
+        {
+            public DateTime Start { get; set; }
+
+            public int Taken { get; set; }
+        }
     }
 }

@@ -28,6 +28,9 @@ public sealed class ProfileModel(ReachDb db, Preflight preflight, BookmarkServic
 
     public HintsJson? Hints { get; private set; }
 
+    /// <summary>The conversation with this member, when there is one: "Message" opens it instead of a new message.</summary>
+    public long? ConversationId { get; private set; }
+
     public ReachPolicy Policy => policy;
 
     public async Task<IActionResult> OnGetAsync(string handle, CancellationToken cancel)
@@ -49,6 +52,8 @@ public sealed class ProfileModel(ReachDb db, Preflight preflight, BookmarkServic
 
             Decision = DecisionJson.From(decided.Value!.Decision, policy);
             Bookmarked = await bookmarks.HasAsync(Me, Member.Id, cancel);
+            var (low, high) = Me < Member.Id ? (Me, Member.Id) : (Member.Id, Me);
+            ConversationId = await db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => (long?)c.Id).FirstOrDefaultAsync(cancel);
             IBlocked = await db.Blocks.AnyAsync(b => b.BlockerId == Me && b.BlockedId == Member.Id, cancel);
         }
 
