@@ -66,6 +66,7 @@ public abstract partial class SignInSecurityTests<TDatabase>(ApiFixture<TDatabas
         var api = fixture.Api;
         var ada = await api.SignUpAsync("pw");
         var other = await TokenAsync(ada.Email, Api.Password);
+        var cookie = await PageCookieAsync(ada.Email, Api.Password);
 
         var wrong = await ada.Client.PutAsJsonAsync("/api/me/password", new { currentPassword = "not the password", newPassword = "a brand new password" });
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
@@ -81,6 +82,7 @@ public abstract partial class SignInSecurityTests<TDatabase>(ApiFixture<TDatabas
         Assert.Equal(HttpStatusCode.OK, (await Bearer(fresh).GetAsync(Profile)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await ada.Client.GetAsync(Profile)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer(other.Access).GetAsync(Profile)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await cookie.GetAsync("/messages")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = ada.Email, password = Api.Password })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = ada.Email, password = "a brand new password" })).StatusCode);
     }
