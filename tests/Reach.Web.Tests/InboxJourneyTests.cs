@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -89,5 +90,22 @@ public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFix
         await Expect(item.GetByTestId("preview")).ToHaveTextAsync("Hi Ann, from Cid.");
         await Expect(item.GetByTestId("unread")).ToHaveTextAsync("1 unread");
         await Expect(page.GetByTestId("messages-count")).ToContainTextAsync("1");
+    }
+
+    [Fact]
+    public async Task CheckingADraftWithNothingToImproveSaysSo()
+    {
+        var dora = await host.SignUpAsync("Dora Vale");
+        var emil = await host.SignUpAsync("Emil Brandt");
+        var invite = await dora.Client.PostAsJsonAsync("/api/invitations", new { toHandle = emil.Handle });
+        var id = (await invite.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        Assert.True((await emil.Client.PostAsync(new Uri($"/api/invitations/{id}/accept", UriKind.Relative), null)).IsSuccessStatusCode);
+
+        var page = await host.SignInAsync(browser.Chromium, dora.Email);
+        await page.GotoAsync($"/messages/new?to={emil.Handle}");
+        await page.GetByLabel("Message", new() { Exact = true }).FillAsync("Emil, thank you for connecting. Your talk on storage engines was superb; may I ask you two questions about it?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check my message" }).ClickAsync();
+
+        await Expect(page.GetByTestId("no-tips")).ToHaveTextAsync("Nothing to improve: your message reads well.");
     }
 }

@@ -91,9 +91,13 @@ public sealed class ComposeModel(ReachDb db, SendMessage messaging, Preflight pr
         }
     }
 
+    /// <summary>Whether the draft was just checked ("Check my message"): with no tips, the page says there is nothing to improve.</summary>
+    public bool Checked { get; private set; }
+
     /// <summary>Re-reads the decision with the draft, for the tips; sends nothing.</summary>
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken cancel)
     {
+        Checked = true;
         var found = await PreflightAsync(cancel);
         return found ?? Page();
     }
