@@ -56,10 +56,12 @@ public sealed class UnlockJourneyTests(Browser browser, WebHost host) : IClassFi
         Assert.Equal(["known_contacts_only"], await page.ReasonsAsync());
         Assert.Contains("provide_email", await page.RemediesAsync());
 
-        // A wrong address is refused with the same reason, and tells nothing more.
+        // A wrong address is refused with the same reason, said as such, and tells nothing more; it stays in the box.
         await page.GetByLabel("If you know Ada's email address").FillAsync("someone.else@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue with this email" }).ClickAsync();
         Assert.Equal(["known_contacts_only"], await page.ReasonsAsync());
+        await Expect(page.GetByTestId("email-wrong")).ToHaveTextAsync("The address you gave is not one Ada's account uses. You can try another.");
+        await Expect(page.GetByLabel("If you know Ada's email address")).ToHaveValueAsync("someone.else@example.com");
 
         await page.GetByLabel("If you know Ada's email address").FillAsync(ada.Email);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue with this email" }).ClickAsync();

@@ -86,6 +86,9 @@ public sealed class ReachDatabase : IAsyncDisposable
         var sqlite = new DbContextOptionsBuilder<SqliteReachDb>()
             .UseSqlite(database.ConnectionString)
             .UseLoggerFactory(logging)
+            // A migration that rebuilds tables turns foreign keys off, which SQLite does outside its transaction; EF
+            // warns of it at every start of a new database. Known and intended (HotPathSchema), so not a warning.
+            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
             .AddInterceptors(SqlitePragmas.Instance, publisher)
             .Options;
         var group = database.GroupCommit ? new GroupCommit(database.ConnectionString, publisher) : null;
