@@ -58,7 +58,7 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
         var decisionFacts = pair.Facts(policy, inMail ? MessageKind.InMail : MessageKind.Regular, recipientEmail, now);
         if (checksEmail && decisionFacts.Email == GivenEmail.Matches)
         {
-            await EmailAttemptAsync(MessagingSql.ReleaseEmailAttempt, senderId, now, cancel);
+            await ReleaseEmailAttemptAsync(senderId, now, cancel);
         }
 
         var decision = MessageRules.Decide(policy, decisionFacts);
@@ -81,29 +81,30 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
     }
 
     // Takes one of the day's email attempts: the count with it, or null when none was left.
-    private async Task<int?> ReserveEmailAttemptAsync(long senderId, DateTimeOffset now, CancellationToken cancel)
+    private Task<int?> ReserveEmailAttemptAsync(long senderId, DateTimeOffset now, CancellationToken cancel) => InUnitAsync(async (batch, c) =>
+    {
+        batch.Add(MessagingSql.ReserveEmailAttempt).Set("s", senderId).Set("day", PairFacts.Day(now)).Set("limit", policy.WrongEmailAttemptsPerDay);
+        await using var reader = await batch.ExecuteAsync(c);
+        return await reader.ReadAsync() ? (int?)reader.GetInt32(0) : null;
+    }, cancel);
+
+    // Gives back an attempt taken for an email that turned out right.
+    private Task<bool> ReleaseEmailAttemptAsync(long senderId, DateTimeOffset now, CancellationToken cancel) => InUnitAsync(async (batch, c) =>
+    {
+        batch.Add(MessagingSql.ReleaseEmailAttempt).Set("s", senderId).Set("day", PairFacts.Day(now));
+        await batch.ExecuteNonQueryAsync(c);
+        return true;
+    }, cancel);
+
+    // A pre-flight's rare write, in a unit of work of its own (the pre-flight itself runs outside any).
+    private async Task<T> InUnitAsync<T>(Func<StatementBatch, CancellationToken, Task<T>> work, CancellationToken cancel)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
         return await db.InTransactionAsync(async c =>
         {
             await using var batch = StatementBatch.On(db);
-            batch.Add(MessagingSql.ReserveEmailAttempt).Set("s", senderId).Set("day", PairFacts.Day(now)).Set("limit", policy.WrongEmailAttemptsPerDay);
-            await using var reader = await batch.ExecuteAsync(c);
-            return await reader.ReadAsync() ? (int?)reader.GetInt32(0) : null;
-        }, cancel);
-    }
-
-    private async Task EmailAttemptAsync(Statement statement, long senderId, DateTimeOffset now, CancellationToken cancel)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
-        await db.InTransactionAsync(async c =>
-        {
-            await using var batch = StatementBatch.On(db);
-            batch.Add(statement).Set("s", senderId).Set("day", PairFacts.Day(now));
-            await batch.ExecuteNonQueryAsync(c);
-            return true;
+            return await work(batch, c);
         }, cancel);
     }
 }
