@@ -33,6 +33,9 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.M
         ["Logging:LogLevel:Microsoft"] = "Warning",
         ["Logging:LogLevel:System"] = "Warning",
         ["Logging:LogLevel:Npgsql"] = "Warning",
+        // Hosting logs each request's start and end at Information and nothing above; while its category is on at any
+        // level it opens a log scope and an Activity for every request, which a request of Reach does not need.
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         // It warns at every start that the keys are stored unencrypted: they are kept in the database on purpose
         // (WebAuth, docs/SECURITY.md).
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager"] = "Error",

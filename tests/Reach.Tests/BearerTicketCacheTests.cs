@@ -12,7 +12,7 @@ public sealed class BearerTicketCacheTests
     public void ATokenIsUnprotectedOnceAndEachCallGetsItsOwnPrincipal()
     {
         var inner = new CountingFormat(DateTimeOffset.UtcNow.AddMinutes(15));
-        using var cache = Wrapped(inner);
+        var cache = Wrapped(inner);
 
         var first = cache.Unprotect("token-a");
         var second = cache.Unprotect("token-a");
@@ -31,13 +31,13 @@ public sealed class BearerTicketCacheTests
     public void ATicketWithoutAnExpiryOrAForgedTokenIsNeverCached()
     {
         var noExpiry = new CountingFormat(expires: null);
-        using var cache = Wrapped(noExpiry);
+        var cache = Wrapped(noExpiry);
         cache.Unprotect("token");
         cache.Unprotect("token");
         Assert.Equal(2, noExpiry.Unprotected);
 
         var forged = new CountingFormat(DateTimeOffset.UtcNow.AddMinutes(15)) { Refuse = true };
-        using var refusing = Wrapped(forged);
+        var refusing = Wrapped(forged);
         Assert.Null(refusing.Unprotect("forged"));
         Assert.Null(refusing.Unprotect("forged"));
         Assert.Equal(2, forged.Unprotected);

@@ -1,7 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Reach.Server.Web;
@@ -10,15 +10,20 @@ namespace Reach.Server.Web;
 /// Remembers what a bearer token says once it has been unprotected, until the token expires. Unprotecting is the
 /// costliest step of a signed-in API call — a key derivation, a MAC and a decryption of the data-protection payload —
 /// and a client sends the same token with every call for its lifetime, so each token is unprotected once per process.
-/// The cache holds only what the token itself carries; the handler still checks its expiry on every request, and each
-/// request gets its own copy of the principal.
+/// A token is looked up where it stands in the request's header, without copying it (it is over a kilobyte). The cache
+/// holds only what the token itself carries; its expiry is checked on every request, and each request gets its own
+/// copy of the principal.
 /// </summary>
-public sealed class BearerTicketCache : ISecureDataFormat<AuthenticationTicket>, IDisposable
+public sealed class BearerTicketCache : ISecureDataFormat<AuthenticationTicket>
 {
-    private const int Tokens = 100_000;
+    /// <summary>How many tokens are remembered; when full, the expired ones go, and if none has, all.</summary>
+    internal const int Capacity = 100_000;
 
-    private readonly MemoryCache _tickets = new(new MemoryCacheOptions { SizeLimit = Tokens });
+    private readonly ConcurrentDictionary<string, AuthenticationTicket> _tickets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AuthenticationTicket>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private ISecureDataFormat<AuthenticationTicket>? _inner;
+
+    public BearerTicketCache() => _bySpan = _tickets.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Puts the cache in front of the bearer token format of <paramref name="options"/>.</summary>
     internal void Wrap(BearerTokenOptions options)
@@ -33,50 +38,59 @@ public sealed class BearerTicketCache : ISecureDataFormat<AuthenticationTicket>,
 
     public AuthenticationTicket? Unprotect(string? protectedText) => Unprotect(protectedText, null);
 
-    public AuthenticationTicket? Unprotect(string? protectedText, string? purpose)
-    {
-        if (protectedText is null || purpose is not null)
-        {
-            return Inner.Unprotect(protectedText, purpose);
-        }
-
-        if (!_tickets.TryGetValue(protectedText, out AuthenticationTicket? ticket))
-        {
-            ticket = Inner.Unprotect(protectedText);
-            if (ticket?.Properties.ExpiresUtc is not { } expires)
-            {
-                return ticket;
-            }
-
-            _tickets.Set(protectedText, ticket, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
-        }
-
-        return ticket is null
-            ? null
-            : new AuthenticationTicket(new ClaimsPrincipal(ticket.Principal.Identities.Select(identity => identity.Clone())), ticket.Properties.Clone(), ticket.AuthenticationScheme);
-    }
+    public AuthenticationTicket? Unprotect(string? protectedText, string? purpose) =>
+        protectedText is null || purpose is not null ? Inner.Unprotect(protectedText, purpose) : Copy(Peek(protectedText));
 
     /// <summary>
-    /// What a token says, to read its claims before the handler signs the request in (<see cref="SessionCheck"/>): the
-    /// cached ticket itself, not a copy; null when the token cannot be read.
+    /// What a token says: the cached ticket itself, not a copy (to read its claims, or to <see cref="Copy"/>); null when
+    /// the token cannot be read.
     /// </summary>
-    internal AuthenticationTicket? Peek(string protectedText)
+    internal AuthenticationTicket? Peek(ReadOnlySpan<char> protectedText)
     {
-        if (_tickets.TryGetValue(protectedText, out AuthenticationTicket? ticket))
+        if (_bySpan.TryGetValue(protectedText, out var ticket))
         {
             return ticket;
         }
 
-        ticket = Inner.Unprotect(protectedText);
+        var text = protectedText.ToString();
+        ticket = Inner.Unprotect(text);
         if (ticket?.Properties.ExpiresUtc is { } expires)
         {
-            _tickets.Set(protectedText, ticket, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
+            Remember(text, ticket, expires);
         }
 
         return ticket;
     }
 
-    public void Dispose() => _tickets.Dispose();
+    /// <summary>A request's own copy of a cached ticket: its principal's identities and its properties cloned.</summary>
+    internal static AuthenticationTicket? Copy(AuthenticationTicket? ticket) => ticket is null
+        ? null
+        : new AuthenticationTicket(new ClaimsPrincipal(ticket.Principal.Identities.Select(identity => identity.Clone())), ticket.Properties.Clone(), ticket.AuthenticationScheme);
+
+    private void Remember(string text, AuthenticationTicket ticket, DateTimeOffset expires)
+    {
+        if (_tickets.Count >= Capacity)
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (key, held) in _tickets)
+            {
+                if (held.Properties.ExpiresUtc <= now)
+                {
+                    _tickets.TryRemove(key, out _);
+                }
+            }
+
+            if (_tickets.Count >= Capacity)
+            {
+                _tickets.Clear();
+            }
+        }
+
+        if (expires > DateTimeOffset.UtcNow)
+        {
+            _tickets[text] = ticket;
+        }
+    }
 
     private ISecureDataFormat<AuthenticationTicket> Inner => _inner ?? throw new InvalidOperationException("The bearer ticket cache is not wrapped around a format yet.");
 

@@ -30,20 +30,40 @@ public sealed class SessionCheck(MemberSessions sessions, IOptions<IdentityOptio
         return await sessions.CurrentAsync(memberId, cancel) is { } current && current.Stamp == stamp && current.Status != AccountStatus.Deactivated;
     }
 
-    /// <summary>The bearer scheme's hook: the token is read (once per process, by the cache) and its sign-in checked.</summary>
+    /// <summary>
+    /// The bearer scheme's hook: the token is read where it stands in the header (unprotected once per process, by the
+    /// cache), its expiry and its sign-in checked, and the request signed in here, so the handler reads nothing again.
+    /// A token the cache cannot read is left to the handler, which refuses it.
+    /// </summary>
     internal static async Task OnBearerAsync(MessageReceivedContext context)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        var header = context.Request.Headers.Authorization;
+        var value = header.Count == 1 ? header[0].AsSpan() : default;
+        if (!value.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             return;
         }
 
         var services = context.HttpContext.RequestServices;
-        var ticket = services.GetRequiredService<BearerTicketCache>().Peek(header["Bearer ".Length..].Trim());
-        if (ticket is not null && !await services.GetRequiredService<SessionCheck>().HoldsAsync(ticket.Principal, context.HttpContext.RequestAborted))
+        if (services.GetRequiredService<BearerTicketCache>().Peek(value["Bearer ".Length..].Trim()) is not { } ticket)
+        {
+            return;
+        }
+
+        if (ticket.Properties.ExpiresUtc is not { } expires || context.Options.TimeProvider!.GetUtcNow() >= expires)
+        {
+            context.Fail("Token expired.");
+        }
+        else if (!await services.GetRequiredService<SessionCheck>().HoldsAsync(ticket.Principal, context.HttpContext.RequestAborted))
         {
             context.Fail("This sign-in has ended: sign in again.");
+        }
+        else
+        {
+            var copy = BearerTicketCache.Copy(ticket)!;
+            context.Principal = copy.Principal;
+            context.Properties = copy.Properties;
+            context.Success();
         }
     }
 
