@@ -35,7 +35,7 @@ public sealed partial class Browser(HttpClient client)
 
     public Task<HttpResponseMessage> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
 
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (CookieHeader is { Length: > 0 } cookies)
@@ -43,7 +43,7 @@ public sealed partial class Browser(HttpClient client)
             request.Headers.Add("Cookie", cookies);
         }
 
-        var response = await client.SendAsync(request);
+        var response = await client.SendAsync(request, completion);
         if (response.Headers.TryGetValues("Set-Cookie", out var values))
         {
             foreach (var value in values)

@@ -198,6 +198,30 @@ public abstract partial class SignInSecurityTests<TDatabase>(ApiFixture<TDatabas
         Assert.False(right.GetProperty("allowed").GetBoolean());
     }
 
+    [Fact]
+    public async Task ThePageCookieNeverCallsTheApi()
+    {
+        var api = fixture.Api;
+        var ada = await api.SignUpAsync("ck");
+        var bob = await api.SignUpAsync("ck");
+        var browser = await PageCookieAsync(ada.Email, Api.Password);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/messages")).StatusCode);
+
+        var profile = await browser.GetAsync("/api/me/profile");
+        Assert.Equal(HttpStatusCode.Unauthorized, profile.StatusCode);
+        Assert.Contains("Bearer", profile.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync($"/api/reach/{bob.Handle}")).StatusCode);
+        using var send = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = JsonContent.Create(new { to = bob.Handle, body = "by cookie" }) };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(send)).StatusCode);
+        var bobs = await bob.Client.GetFromJsonAsync<JsonElement>("/api/conversations");
+        Assert.Equal(0, bobs.GetProperty("items").GetArrayLength());
+
+        // The live stream is the one API path both take (the pages read it).
+        using var live = new HttpRequestMessage(HttpMethod.Get, "/api/me/notifications/stream");
+        using var stream = await browser.SendAsync(live, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+    }
+
     // A route's pattern as a path: its parameters filled in ("/m/{handle}" → "/m/bob", "{id:long}" → 1).
     private static string Fill(string pattern, string handle)
     {

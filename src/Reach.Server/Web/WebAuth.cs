@@ -48,11 +48,13 @@ public static class WebAuth
             .PersistKeysToDbContext<Reach.Data.ReachDb>();
 
         // Tokens and cookies live in real time: the manual clock (--clock manual) moves the rules, not sign-in.
-        // A request is authenticated once, by the scheme it carries: a bearer token, or else the page cookie. (Each
-        // endpoint still names the schemes it accepts; this only spares an API call a cookie check it cannot pass.)
+        // A request is authenticated once, by the scheme it can use: the bearer token for the API and for any request
+        // that carries one, the page cookie otherwise. The API's endpoints (the default policy) take what that found,
+        // so a call is not authenticated a second time; endpoints of other schemes name theirs.
         services.AddAuthentication(ByCredential)
             .AddPolicyScheme(ByCredential, "Bearer token or cookie", options => options.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+                context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
                     ? IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options => options.TimeProvider = TimeProvider.System)
@@ -118,7 +120,7 @@ public static class WebAuth
         services.AddScoped<SignInGuard>();
 
         services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireAuthenticatedUser().Build())
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireAssertion(SignedInByBearer).Build())
             .AddPolicy(Member, policy => policy.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser())
             .AddPolicy(MemberAnyScheme, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.BearerScheme, IdentityConstants.ApplicationScheme)
@@ -126,4 +128,10 @@ public static class WebAuth
             .AddPolicy(Admin, policy => policy.AddAuthenticationSchemes(AdminScheme).RequireClaim(AdminClaim));
         return services;
     }
+
+    // The API takes bearer tokens only: the request was signed in by the bearer scheme (ByCredential chose it), never by
+    // a cookie, whatever path an endpoint of the default policy is mapped on.
+    private static bool SignedInByBearer(AuthorizationHandlerContext context) =>
+        context.Resource is HttpContext http
+        && http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Ticket?.AuthenticationScheme == IdentityConstants.BearerScheme;
 }
