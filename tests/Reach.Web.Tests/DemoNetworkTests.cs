@@ -64,5 +64,18 @@ public sealed class DemoNetworkTests(Browser browser, DemoHost host) : IClassFix
         await sam.ShotAsync("demo-plan");
         await sam.GotoAsync("/m/tim");
         await Expect(sam.Remedy("use_inmail")).ToBeVisibleAsync();
+        await Expect(sam.GetByTestId("inmail-lock")).ToHaveCountAsync(0);
+
+        // Sam's InMail to Grace waits for her answer: her profile says why InMail is locked too, not only the message.
+        await sam.GotoAsync("/m/grace");
+        await Expect(sam.GetByTestId("lock").Locator("[data-reason]")).ToHaveAttributeAsync("data-reason", "connections_only");
+        var inMail = sam.GetByTestId("inmail-lock");
+        await Expect(inMail.GetByRole(AriaRole.Heading, new() { Name = "InMail locked" })).ToBeVisibleAsync();
+        await Expect(inMail.Locator("[data-reason=awaiting_reply]")).ToContainTextAsync("Your InMail to Grace is not answered yet");
+        await sam.ShotAsync("demo-inmail-locked");
+        await sam.GotoAsync("/messages/new?to=grace");
+        await Expect(sam.GetByTestId("inmail-lock").Locator("[data-reason=awaiting_reply]")).ToBeVisibleAsync();
+        await sam.GotoAsync("/messages/new?to=grace&inMail=true");
+        await Expect(sam.GetByTestId("inmail-lock").GetByRole(AriaRole.Heading, new() { Name = "InMail locked" })).ToBeVisibleAsync();
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -190,10 +191,23 @@ public sealed record Member(string Handle, string Name, string Email, HttpClient
 
 public static class Screens
 {
-    /// <summary>Saves a full-page screenshot under the run's screenshot folder.</summary>
-    public static Task ShotAsync(this IPage page, string name)
+    /// <summary>
+    /// Saves a full-page screenshot under the run's screenshot folder, and checks the state it shows with axe: every
+    /// state a test photographs has no accessibility violation of any impact.
+    /// </summary>
+    public static async Task ShotAsync(this IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
-        return page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png"), FullPage = true });
+        await page.AssertAccessibleAsync(name);
+    }
+
+    /// <summary>Runs axe-core on the page as it stands; fails with every violation, its rule, impact and elements.</summary>
+    public static async Task AssertAccessibleAsync(this IPage page, string state)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var result = await page.RunAxe();
+        Assert.True(result.Violations.Length == 0, $"axe found {result.Violations.Length} violation(s) on {state} ({page.Url}): " + string.Join(
+            "; ", result.Violations.Select(v => $"{v.Id} ({v.Impact}) {v.Help}: {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
     }
 }

@@ -8,7 +8,7 @@ namespace Reach.Server.Web;
 /// </summary>
 public static class LockWords
 {
-    public static string Reason(string code, string name, DecisionJson decision)
+    public static string Reason(string code, string name, DecisionJson decision, bool inMail = false)
     {
         ArgumentNullException.ThrowIfNull(decision);
         return code switch
@@ -24,7 +24,9 @@ public static class LockWords
             "monthly_limit_reached" => decision.ResetsAt is { } resets
                 ? $"{name} has received all the first messages they take this month. It opens again on {Show.Day(resets)}."
                 : $"{name} has received all the first messages they take this month.",
-            "awaiting_reply" => $"You have written to {name} already; wait for a reply before writing again.",
+            "awaiting_reply" => inMail
+                ? $"Your InMail to {name} is not answered yet; you can send another once {name} replies."
+                : $"You have written to {name} already; wait for a reply before writing again.",
             "inmail_not_accepted" => $"{name} does not accept InMail.",
             "inmail_requires_premium" => "Your plan does not include InMail.",
             "insufficient_credits" => "You have no InMail credits left.",

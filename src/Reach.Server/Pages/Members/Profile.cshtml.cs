@@ -8,6 +8,7 @@ using Reach.Messaging;
 using Reach.Policy;
 using Reach.Safety;
 using Reach.Server.Api;
+using Reach.Server.Pages.Shared;
 
 namespace Reach.Server.Pages.Members;
 
@@ -19,6 +20,9 @@ public sealed class ProfileModel(ReachDb db, Preflight preflight, BookmarkServic
     public bool IsMe { get; private set; }
 
     public DecisionJson? Decision { get; private set; }
+
+    /// <summary>The InMail decision, when the message is locked and InMail is locked too for a reason of its own.</summary>
+    public DecisionJson? InMailDecision { get; private set; }
 
     public bool Bookmarked { get; private set; }
 
@@ -51,6 +55,13 @@ public sealed class ProfileModel(ReachDb db, Preflight preflight, BookmarkServic
             }
 
             Decision = DecisionJson.From(decided.Value!.Decision, policy);
+            if (!Decision.Allowed
+                && (await preflight.DecideAsync(Me, Member.Handle, inMail: true, recipientEmail: null, cancel)).Value is { } inMail
+                && DecisionJson.From(inMail.Decision, policy) is var inMailDecision && LockPanel.Adds(Decision, inMailDecision))
+            {
+                InMailDecision = inMailDecision;
+            }
+
             Bookmarked = await bookmarks.HasAsync(Me, Member.Id, cancel);
             var (low, high) = Me < Member.Id ? (Me, Member.Id) : (Member.Id, Me);
             ConversationId = await db.Conversations.Where(c => c.LowId == low && c.HighId == high).Select(c => (long?)c.Id).FirstOrDefaultAsync(cancel);

@@ -38,6 +38,9 @@ public sealed class ComposeModel(ReachDb db, SendMessage messaging, Preflight pr
 
     public DecisionJson? Decision { get; private set; }
 
+    /// <summary>Beside a locked message: the InMail decision, when InMail is locked too for a reason of its own.</summary>
+    public DecisionJson? InMailDecision { get; private set; }
+
     public bool Bookmarked { get; private set; }
 
     public int Balance { get; private set; }
@@ -131,6 +134,13 @@ public sealed class ComposeModel(ReachDb db, SendMessage messaging, Preflight pr
         }
 
         Decision = DecisionJson.From(decided.Value!, policy);
+        if (!InMail && !Decision.Allowed
+            && (await preflight.DecideAsync(Me, Recipient.Handle, inMail: true, recipientEmail: null, cancel)).Value is { } inMail
+            && DecisionJson.From(inMail.Decision, policy) is var inMailDecision && Pages.Shared.LockPanel.Adds(Decision, inMailDecision))
+        {
+            InMailDecision = inMailDecision;
+        }
+
         var me = Me;
         Balance = await db.Members.AsNoTracking().Where(m => m.Id == me).Select(m => m.CreditBalance).FirstAsync(cancel);
         return null;
