@@ -22,7 +22,7 @@ public sealed class AccountJourneyTests(Browser browser, WebHost host) : IClassF
         await page.GetByLabel("Email").FillAsync(handle + "@example.com");
         await page.GetByLabel("Password").FillAsync(WebHost.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(page.Locator(".field-validation-error")).ToHaveTextAsync("This handle is taken.");
+        await Expect(page.Locator(".field-validation-error")).ToHaveTextAsync("This handle is taken: choose another.");
 
         await page.GetByLabel("Handle").FillAsync(handle);
         await page.GetByLabel("Password").FillAsync(WebHost.Password);
@@ -36,6 +36,35 @@ public sealed class AccountJourneyTests(Browser browser, WebHost host) : IClassF
         await page.GetByLabel("Password").FillAsync("not the password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong email or password.");
+    }
+
+    [Fact]
+    public async Task AnEmptySignUpSaysWhatEachFieldNeedsAtOnce()
+    {
+        var page = await (await browser.Chromium.NewContextAsync(new() { BaseURL = host.BaseUrl.ToString() })).NewPageAsync();
+        await page.GotoAsync("/signup");
+        // The browser's own checks are turned off, as an old browser or a script would send the form.
+        await page.Locator("form").EvaluateAsync("form => form.noValidate = true");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+
+        await Expect(page.Locator(".field-validation-error")).ToHaveTextAsync(
+        [
+            "Enter your name.",
+            "Choose a handle of 3 to 30 characters, using a–z, 0–9, _ and -.",
+            "Enter your email address, such as name@example.com.",
+            "Choose a password of at least 8 characters.",
+        ]);
+
+        await page.GetByLabel("Your name").FillAsync("Quinn Short");
+        await page.GetByLabel("Handle").FillAsync("q_" + Guid.NewGuid().ToString("N")[..8]);
+        await page.GetByLabel("Email").FillAsync("not-an-address");
+        await page.GetByLabel("Password").FillAsync("short");
+        await page.Locator("form").EvaluateAsync("form => form.noValidate = true");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.Locator(".field-validation-error")).ToHaveTextAsync(
+            ["Enter your email address, such as name@example.com.", "Your password needs at least 8 characters."]);
+        await Expect(page.GetByLabel("Your name")).ToHaveValueAsync("Quinn Short");
+        await page.ShotAsync("signup-errors");
     }
 
     [Fact]

@@ -14,40 +14,56 @@ public sealed record SettingsRequest(string? WhoCanMessage, bool? AcceptInMail, 
 /// <summary>Sign-up, profile, settings and address book (SPEC §1, §2, §8). Passwords are ASP.NET Core Identity's.</summary>
 public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachPolicy policy, TimeProvider clock, Bookmarks.Reachability reachability, Hints hints)
 {
-    public async Task<Outcome<Member>> RegisterAsync(RegisterRequest request, CancellationToken cancel)
+    /// <summary>
+    /// What is wrong with a sign-up, field by field, in the order of the form (email, password, handle, name, headline):
+    /// the API answers with the first, a page shows them all at once. Empty when the request is well-formed (the handle
+    /// may still be taken).
+    /// </summary>
+    public static IReadOnlyList<Failure> Check(RegisterRequest request)
     {
-        var email = request.Email?.Trim() ?? string.Empty;
-        if (!MemberRules.IsValidEmail(email))
+        ArgumentNullException.ThrowIfNull(request);
+        var failures = new List<Failure>();
+        if (!MemberRules.IsValidEmail(request.Email?.Trim() ?? string.Empty))
         {
-            return Failure.Invalid("email", "email must be an email address.");
+            failures.Add(Failure.Invalid("email", "email must be an email address."));
         }
 
         if (string.IsNullOrEmpty(request.Password))
         {
-            return Failure.Invalid("password", "password is required.");
+            failures.Add(Failure.Invalid("password", "password is required."));
+        }
+        else if (request.Password.Length > MemberRules.PasswordMaxLength)
+        {
+            failures.Add(Failure.Invalid("password", $"password must have at most {MemberRules.PasswordMaxLength} characters."));
         }
 
-        if (request.Password.Length > MemberRules.PasswordMaxLength)
+        if (!MemberRules.IsValidHandle(MemberRules.NormalizeHandle(request.Handle ?? string.Empty)))
         {
-            return Failure.Invalid("password", $"password must have at most {MemberRules.PasswordMaxLength} characters.");
-        }
-
-        var handle = MemberRules.NormalizeHandle(request.Handle ?? string.Empty);
-        if (!MemberRules.IsValidHandle(handle))
-        {
-            return Failure.Invalid("handle", "handle must have 3 to 30 characters of a-z, 0-9, _ and -.");
+            failures.Add(Failure.Invalid("handle", "handle must have 3 to 30 characters of a-z, 0-9, _ and -."));
         }
 
         if (TextRules.Check("displayName", request.DisplayName, MemberRules.DisplayNameMaxLength, required: true) is { } invalidName)
         {
-            return invalidName;
+            failures.Add(invalidName);
         }
 
         if (TextRules.Check("headline", request.Headline, MemberRules.HeadlineMaxLength) is { } invalidHeadline)
         {
-            return invalidHeadline;
+            failures.Add(invalidHeadline);
         }
 
+        return failures;
+    }
+
+    public async Task<Outcome<Member>> RegisterAsync(RegisterRequest request, CancellationToken cancel)
+    {
+        if (Check(request) is [var first, ..])
+        {
+            return first;
+        }
+
+        var email = request.Email!.Trim();
+        var handle = MemberRules.NormalizeHandle(request.Handle!);
         var displayName = request.DisplayName!.Trim();
         var headline = request.Headline?.Trim();
 
@@ -73,7 +89,7 @@ public sealed class AccountService(ReachDb db, UserManager<Member> users, ReachP
         IdentityResult created;
         try
         {
-            created = await users.CreateAsync(member, request.Password);
+            created = await users.CreateAsync(member, request.Password!);
         }
         catch (DbUpdateException e) when (Transactions.IsUniqueViolation(e))
         {

@@ -13,16 +13,59 @@ public sealed class SignUpModel(AccountService accounts, SignInManager<Member> s
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancel)
     {
-        var outcome = await accounts.RegisterAsync(new RegisterRequest(Input.Email, Input.Password, Input.Handle, Input.DisplayName, Input.Headline), cancel);
-        if (outcome.Failure is { } failure)
+        // Every field's mistake at once, in words for people; then what only the database can tell (a taken handle).
+        var request = new RegisterRequest(Input.Email, Input.Password, Input.Handle, Input.DisplayName, Input.Headline);
+        var failures = AccountService.Check(request).ToList();
+        if (Input.Password is { Length: > 0 and < MinimumPasswordLength } && failures.All(f => f.Field != "password"))
         {
-            ModelState.AddModelError(failure.Field is { } field ? "Input." + char.ToUpperInvariant(field[0]) + field[1..] : string.Empty, failure.Detail);
+            failures.Add(Failure.Invalid("password", "password is too short."));
+        }
+
+        Member? created = null;
+        if (failures.Count == 0)
+        {
+            var outcome = await accounts.RegisterAsync(request, cancel);
+            if (outcome.Failure is { } refused)
+            {
+                failures.Add(refused);
+            }
+
+            created = outcome.Value;
+        }
+
+        if (failures.Count > 0)
+        {
+            foreach (var failure in failures.OrderBy(f => Array.IndexOf(FormOrder, f.Field)))
+            {
+                ModelState.AddModelError(failure.Field is { } field ? "Input." + char.ToUpperInvariant(field[0]) + field[1..] : string.Empty, Say(failure));
+            }
+
             return Page();
         }
 
-        await signIn.SignInAsync(outcome.Value!, isPersistent: true);
+        await signIn.SignInAsync(created!, isPersistent: true);
         return Redirect("/settings");
     }
+
+    private const int MinimumPasswordLength = 8;
+
+    private static readonly string?[] FormOrder = ["displayName", "handle", "headline", "email", "password", null];
+
+    // A refusal as the form says it: what to do, not which rule failed.
+    private string Say(Failure failure) => (failure.Field, failure.Code) switch
+    {
+        ("email", Failure.Codes.Conflict) => "An account with this email exists already: sign in instead.",
+        ("email", _) => "Enter your email address, such as name@example.com.",
+        ("password", _) when string.IsNullOrEmpty(Input.Password) => $"Choose a password of at least {MinimumPasswordLength} characters.",
+        ("password", _) when Input.Password!.Length < MinimumPasswordLength => $"Your password needs at least {MinimumPasswordLength} characters.",
+        ("password", _) => $"Your password can have at most {MemberRules.PasswordMaxLength} characters.",
+        ("handle", Failure.Codes.Conflict) => "This handle is taken: choose another.",
+        ("handle", _) => "Choose a handle of 3 to 30 characters, using a–z, 0–9, _ and -.",
+        ("displayName", _) when string.IsNullOrWhiteSpace(Input.DisplayName) => "Enter your name.",
+        ("displayName", _) => $"Your name can have at most {MemberRules.DisplayNameMaxLength} characters, without control characters.",
+        ("headline", _) => $"Your headline can have at most {MemberRules.HeadlineMaxLength} characters, without control characters.",
+        _ => failure.Detail,
+    };
 }
 
 public sealed class SignUpInput

@@ -87,12 +87,21 @@ public sealed class ComposeModel(ReachDb db, SendMessage messaging, Preflight pr
                     return elsewhere;
                 }
 
-                ModelState.AddModelError(failure.Field == "body" ? "Body" : string.Empty, failure.Detail);
+                ModelState.AddModelError(failure.Field == "body" ? "Body" : string.Empty, Say(failure));
                 return Page();
             default:
                 throw new InvalidOperationException("A send ends sent, replayed, locked or refused.");
         }
     }
+
+    // A refused draft as the form says it.
+    private string Say(Failure failure) => failure.Field switch
+    {
+        "body" when string.IsNullOrWhiteSpace(Body) => "Write your message first.",
+        "body" => $"Your message can have at most {policy.MessageBodyMaxLength:N0} characters, without control characters.",
+        "subject" => $"Give your InMail a subject of at most {policy.InMailSubjectMaxLength:N0} characters, without control characters.",
+        _ => failure.Detail,
+    };
 
     /// <summary>Whether the draft was just checked ("Check my message"): with no tips, the page says there is nothing to improve.</summary>
     public bool Checked { get; private set; }
