@@ -39,7 +39,8 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.M
         // It warns at every start that the keys are stored unencrypted: they are kept in the database on purpose
         // (WebAuth, docs/SECURITY.md).
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager"] = "Error",
-        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        // The start is said in plain words below; the host's own lines stay for warnings.
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
     },
 });
 try
@@ -167,6 +168,18 @@ app.MapBookmarks();
 app.MapPosts();
 app.MapSearch();
 app.MapRazorPages();
+
+// Where Reach listens, in plain words on standard output (the logs stay JSON, for machines).
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+    if (addresses.FirstOrDefault() is { } address)
+    {
+        Console.Out.WriteLine($"Reach is listening on {string.Join(" and ", addresses)}.");
+        Console.Out.WriteLine($"Open {address} in a browser; the API reference is at {address}/docs. Press Ctrl+C to stop.");
+    }
+});
 
 await app.RunAsync();
 return 0;

@@ -38,7 +38,7 @@ public sealed class RunningServer : IAsyncDisposable
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data?.Contains("Now listening on", StringComparison.Ordinal) == true)
+            if (e.Data?.Contains("Reach is listening on", StringComparison.Ordinal) == true)
             {
                 listening.TrySetResult();
             }

@@ -122,7 +122,7 @@ public sealed class StartupTests : IDisposable
             if (e.Data is { } line)
             {
                 lines.Enqueue(line);
-                if (line.Contains("Now listening on", StringComparison.Ordinal))
+                if (line.Contains("Reach is listening on", StringComparison.Ordinal))
                 {
                     listening.TrySetResult();
                 }
@@ -161,9 +161,8 @@ public sealed class StartupTests : IDisposable
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        Assert.Contains(lines, line => line.Contains("Now listening on", StringComparison.Ordinal));
-        var information = lines.Where(line => line.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)
-            && !line.Contains("\"Category\":\"Microsoft.Hosting.Lifetime\"", StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, line => line.Contains("Reach is listening on", StringComparison.Ordinal));
+        var information = lines.Where(line => line.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)).ToList();
         Assert.True(information.Count == 0, "Information lines: " + string.Join(Environment.NewLine, information.Take(5)));
     }
 
