@@ -28,6 +28,18 @@ public sealed class AccessibilityTests(Browser browser, DemoHost host) : IClassF
     }
 
     [Fact]
+    public async Task OnAPhoneTheHeaderTakesTwoShortLines()
+    {
+        var page = await host.SignInAsync(browser.Chromium, "alex@demo.reach", Demo.DemoNetwork.Password);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/messages");
+        var header = await page.Locator("header.top").BoundingBoxAsync();
+        Assert.True(header!.Height <= 110, $"The header is {header.Height} px high at phone width.");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToBeAttachedAsync();
+        await page.ShotAsync("phone-messages");
+    }
+
+    [Fact]
     public async Task AConversationAndAPostHaveNoViolation()
     {
         var page = await host.SignInAsync(browser.Chromium, "alex@demo.reach", Demo.DemoNetwork.Password);
