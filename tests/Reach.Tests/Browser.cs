@@ -56,12 +56,17 @@ public sealed partial class Browser(HttpClient client)
     }
 
     /// <summary>Opens <paramref name="page"/>, then posts <paramref name="fields"/> to <paramref name="action"/> with its antiforgery token.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string page, string action, Dictionary<string, string> fields)
+    public async Task<HttpResponseMessage> PostFormAsync(string page, string action, Dictionary<string, string> fields, string? accept = null)
     {
         ArgumentNullException.ThrowIfNull(fields);
         var html = await (await GetAsync(page)).Content.ReadAsStringAsync();
         fields["__RequestVerificationToken"] = AntiforgeryField().Match(html).Groups[1].Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
         return await SendAsync(request);
     }
 
