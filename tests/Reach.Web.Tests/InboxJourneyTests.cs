@@ -23,6 +23,11 @@ public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFix
 
         await item.GetByRole(AriaRole.Link, new() { Name = "Uma Sato" }).ClickAsync();
         await Expect(page.GetByTestId("message")).ToContainTextAsync("may I ask about your team");
+        // The bubble shows the text from its first line: no blank line above it (the template's whitespace is not text).
+        Assert.Equal("Hi Tess, may I ask about your team and how you hire?", await page.GetByTestId("message").Locator(".text").InnerTextAsync());
+        var bubble = (await page.GetByTestId("message").BoundingBoxAsync())!;
+        var text = (await page.GetByTestId("message").Locator(".text").BoundingBoxAsync())!;
+        Assert.True(text.Y - bubble.Y < 14, $"The text starts {text.Y - bubble.Y} px below the bubble's top.");
         await page.GotoAsync("/messages?folder=requests");
         await Expect(page.GetByTestId("conversation").Filter(new() { HasText = "Uma Sato" })).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("conversation").Filter(new() { HasText = "Uma Sato" }).GetByTestId("unread")).ToHaveCountAsync(0);
