@@ -38,6 +38,7 @@ public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFix
         await Expect(sender.GetByTestId("conversation").Filter(new() { HasText = "Tess Marlow" }).GetByTestId("preview")).ToHaveTextAsync("You: Hi Tess, may I ask about your team and how you hire?");
         await sender.GetByRole(AriaRole.Link, new() { Name = "Tess Marlow" }).ClickAsync();
         await Expect(sender.GetByTestId("seen")).ToHaveTextAsync("· Seen");
+        await sender.AssertAccessibleAsync("a conversation with Seen");
     }
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFix
         await page.GetByRole(AriaRole.Link, new() { Name = "Yara Lind" }).ClickAsync();
 
         await Expect(page.GetByTestId("lock")).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync("a locked conversation");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send reply" })).ToHaveCountAsync(0);
     }
 
@@ -87,6 +89,7 @@ public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFix
         await ben.SendAsync(ann.Handle, "Second, a question.");
         await Expect(page.GetByTestId("message")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("message").Last).ToContainTextAsync("Second, a question.");
+        await page.AssertAccessibleAsync("a conversation updated live");
 
         await page.GotoAsync("/messages?folder=requests");
         await Expect(page.Locator("html[data-live=connected]")).ToHaveCountAsync(1);
@@ -95,6 +98,7 @@ public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFix
         await Expect(item.GetByTestId("preview")).ToHaveTextAsync("Hi Ann, from Cid.");
         await Expect(item.GetByTestId("unread")).ToHaveTextAsync("1 unread");
         await Expect(page.GetByTestId("messages-count")).ToContainTextAsync("1");
+        await page.AssertAccessibleAsync("a list updated live");
     }
 
     [Fact]

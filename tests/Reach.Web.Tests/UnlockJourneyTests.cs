@@ -24,6 +24,7 @@ public sealed class UnlockJourneyTests(Browser browser, WebHost host) : IClassFi
         await page.GetByLabel("Invite Rosa to connect").FillAsync("We met at the data summit; I'd like to stay in touch.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
         await Expect(page.Notice()).ToHaveTextAsync("Invitation sent.");
+        await page.AssertAccessibleAsync("a success notice");
         Assert.Equal(["invitation_pending", "upgrade", "mention_in_post", "bookmark"], await page.RemediesAsync());
 
         var rosaPage = await host.SignInAsync(browser.Chromium, rosa.Email);
@@ -61,6 +62,7 @@ public sealed class UnlockJourneyTests(Browser browser, WebHost host) : IClassFi
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue with this email" }).ClickAsync();
         Assert.Equal(["known_contacts_only"], await page.ReasonsAsync());
         await Expect(page.GetByTestId("email-wrong")).ToHaveTextAsync("The address you gave is not one Ada's account uses. You can try another.");
+        await page.AssertAccessibleAsync("a wrong email");
         await Expect(page.GetByLabel("If you know Ada's email address")).ToHaveValueAsync("someone.else@example.com");
 
         await page.GetByLabel("If you know Ada's email address").FillAsync(ada.Email);
