@@ -7,27 +7,12 @@ cd "$(dirname "$0")/.."
 port=${REACH_BENCH_PORT:-5098}
 work=$(mktemp -d /tmp/reach-lighthouse.XXXXXX)
 tools=${REACH_LIGHTHOUSE_DIR:-/tmp/reach-lighthouse-tool}
-key="bench-admin-key-0123456789"
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
 [ -x "$tools/node_modules/.bin/lighthouse" ] || npm install --prefix "$tools" --no-audit --no-fund lighthouse@13.5.0 >/dev/null 2>&1
 chromium=$(command -v chromium || true)
 [ -n "$chromium" ] || { echo "lighthouse.sh: Debian's chromium is needed (scripts/chromium.sh)" >&2; exit 1; }
 
-dotnet build src/Reach.Server -c Release -nologo -v q >/dev/null
-(cd "$work" && exec dotnet "$OLDPWD/src/Reach.Server/bin/Release/net10.0/Reach.Server.dll" \
-  --db "$work/reach.db" --demo --urls "http://127.0.0.1:$port" --admin-key "$key" >"$work/server.log" 2>&1) &
-server=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do curl -sf "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
-
-# Sign in through the form, as a browser does; Lighthouse sends the session cookie with its requests.
-jar="$work/member.jar"
-token=$(curl -s -c "$jar" "$base/signin" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "Email=alex@demo.reach" --data-urlencode "Password=reach-demo" \
-  --data-urlencode "__RequestVerificationToken=$token" "$base/signin"
+# Lighthouse sends the demo newcomer's session cookie with its requests.
+. bench/demo-server.sh
 printf '{"Cookie": "reach=%s"}' "$(grep -P '\treach\t' "$jar" | awk '{print $7}')" >"$work/headers.json"
 
 echo "| page | performance | accessibility | best practices | SEO |"

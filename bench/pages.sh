@@ -7,26 +7,7 @@ cd "$(dirname "$0")/.."
 n=${1:-300}
 port=${REACH_BENCH_PORT:-5099}
 work=$(mktemp -d /tmp/reach-pages.XXXXXX)
-key="bench-admin-key-0123456789"
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-dotnet build src/Reach.Server -c Release -nologo -v q >/dev/null
-(cd "$work" && exec dotnet "$OLDPWD/src/Reach.Server/bin/Release/net10.0/Reach.Server.dll" \
-  --db "$work/reach.db" --demo --urls "http://127.0.0.1:$port" --admin-key "$key" >"$work/server.log" 2>&1) &
-server=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do curl -sf "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
-
-# Sign in through the form, as a browser does: antiforgery token and cookie from the page, then the post.
-jar="$work/member.jar"
-token=$(curl -s -c "$jar" "$base/signin" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "Email=alex@demo.reach" --data-urlencode "Password=reach-demo" \
-  --data-urlencode "__RequestVerificationToken=$token" "$base/signin"
-admin="$work/admin.jar"
-token=$(curl -s -c "$admin" "$base/admin/signin" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-curl -s -b "$admin" -c "$admin" -o /dev/null --data-urlencode "key=$key" --data-urlencode "__RequestVerificationToken=$token" "$base/admin/signin"
+. bench/demo-server.sh
 
 conversation=$(curl -s -b "$jar" "$base/messages?folder=inbox" | grep -o 'href="/messages/[0-9]*"' | head -1 | grep -o '[0-9]*')
 pages=(
