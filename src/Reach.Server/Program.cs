@@ -94,6 +94,7 @@ builder.Services.AddResponseCompression(options =>
     options.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
     options.MimeTypes = [.. Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes, "application/problem+json", "image/svg+xml"];
 });
+builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [DatabaseReadiness.Tag]);
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton<ReachMetrics>();
 builder.Services.AddHostedService<ReachabilitySweeper>();
@@ -149,6 +150,9 @@ app.MapPrometheusScrapingEndpoint("/metrics");
 // Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
 app.MapGet("/favicon.ico", () => TypedResults.Redirect(Assets.Versioned("/favicon.svg"), permanent: true)).ExcludeFromDescription();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+// Liveness (the process answers) and readiness (its database answers too: 503 when not), as health checks.
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(DatabaseReadiness.Tag) });
 if (app.Configuration.GetValue<bool>("Reach:BenchHello"))
 {
     // The baseline of bench/run: a bare endpoint behind the same Kestrel settings and middleware as the API.
