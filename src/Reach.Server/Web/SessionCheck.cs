@@ -33,7 +33,7 @@ public sealed class SessionCheck(MemberSessions sessions, IOptions<IdentityOptio
     /// <summary>
     /// The bearer scheme's hook: the token is read where it stands in the header (unprotected once per process, by the
     /// cache), its expiry and its sign-in checked, and the request signed in here, so the handler reads nothing again.
-    /// A token the cache cannot read is left to the handler, which refuses it.
+    /// A token that cannot be read is refused here too, as the handler would, without reading it a second time.
     /// </summary>
     internal static async Task OnBearerAsync(MessageReceivedContext context)
     {
@@ -47,10 +47,9 @@ public sealed class SessionCheck(MemberSessions sessions, IOptions<IdentityOptio
         var services = context.HttpContext.RequestServices;
         if (services.GetRequiredService<BearerTicketCache>().Peek(value["Bearer ".Length..].Trim()) is not { } ticket)
         {
-            return;
+            context.Fail("The token cannot be read.");
         }
-
-        if (ticket.Properties.ExpiresUtc is not { } expires || context.Options.TimeProvider!.GetUtcNow() >= expires)
+        else if (ticket.Properties.ExpiresUtc is not { } expires || context.Options.TimeProvider!.GetUtcNow() >= expires)
         {
             context.Fail("Token expired.");
         }
