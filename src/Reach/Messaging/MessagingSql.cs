@@ -44,6 +44,9 @@ internal static class MessagingSql
             : """EXISTS (SELECT 1 FROM "Connections" k WHERE k."MemberId" = s."Id" AND k."OtherId" = r."Id")""";
         var conversationId = Conversation("c.\"Id\"");
         var ifConversation = joins ? """c."Id" IS NOT NULL""" : "TRUE";
+        // SQLite would otherwise read the pair's invitations through the sender's index by date: every invitation the
+        // sender ever sent, for each pre-flight.
+        var pairInvitations = joins ? "INDEXED BY \"IX_Invitations_FromId_ToId\"" : string.Empty;
         var counter = joins ? "n.\"Used\"" : """(SELECT n."Used" FROM "ReceiveCounters" n WHERE n."MemberId" = r."Id" AND n."PeriodKey" = @period)""";
         return $"""
             SELECT r."Id", r."Handle", r."DisplayName", r."Headline", r."Company", r."TierId", r."Status", r."RestrictedUntil",
@@ -61,9 +64,9 @@ internal static class MessagingSql
                 {Conversation("c.\"RequestForId\"")},
                 {Conversation("c.\"Declined\"")},
                 CASE WHEN NOT {connected} THEN
-                    (SELECT min(i."SentAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" IN ('Pending', 'Ignored')) END,
+                    (SELECT min(i."SentAt") FROM "Invitations" i {pairInvitations} WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" IN ('Pending', 'Ignored')) END,
                 CASE WHEN NOT {connected} THEN
-                    (SELECT max(i."RespondedAt") FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Withdrawn') END,
+                    (SELECT max(i."RespondedAt") FROM "Invitations" i {pairInvitations} WHERE i."FromId" = s."Id" AND i."ToId" = r."Id" AND i."State" = 'Withdrawn') END,
                 CASE WHEN NOT {connected} THEN (SELECT count(*) FROM "Invitations" i WHERE i."FromId" = s."Id" AND i."SentAt" > @windowStart) ELSE 0 END,
                 {counter},
                 CASE WHEN r."WhoCanMessage" = 'KnownContacts' THEN (SELECT e."Count" FROM "EmailAttempts" e WHERE e."SenderId" = s."Id" AND e."Day" = @day) END,
