@@ -28,7 +28,7 @@ public static class MessagesApi
 {
     public static void MapMessages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/reach/{handle}", async Task<Results<JsonHttpResult<DecisionJson>, ProblemHttpResult>> (
+        app.MapGet("/api/reach/{handle}", async Task<Results<PipeJson<DecisionJson>, ProblemHttpResult>> (
             string handle, ClaimsPrincipal user, Preflight preflight, ReachPolicy policy, ReachMetrics metrics,
             [FromQuery] string? inMail, [FromQuery] string? recipientEmail, [FromQuery] string? body, CancellationToken cancel) =>
         {
@@ -46,7 +46,7 @@ public static class MessagesApi
             metrics.Decided(outcome.Value!.Decision, "preflight");
             // Written by the generated serializer's own options: code that writes the object directly, not through
             // per-property metadata (the API's options, with their converters, can only use the metadata).
-            return TypedResults.Json(DecisionJson.From(outcome.Value, policy), ApiJson.Default.DecisionJson);
+            return new PipeJson<DecisionJson>(DecisionJson.From(outcome.Value, policy), ApiJson.Default.DecisionJson);
         }).WithTags("Messages").RequireAuthorization().RequireRateLimiting(RequestLimits.Preflights).Produces<DecisionJson>();
 
         var messages = app.MapGroup("/api/messages").WithTags("Messages").RequireAuthorization();
