@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Reach;
 using Reach.Policy;
 using Reach.Server;
@@ -96,11 +97,17 @@ builder.Services.AddResponseCompression(options =>
 });
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [DatabaseReadiness.Tag]);
 builder.Services.AddOpenApi();
-builder.Services.AddSingleton<ReachMetrics>();
 builder.Services.AddHostedService<ReachabilitySweeper>();
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(ReachMetrics.MeterName, Reach.Data.StatementBatch.MeterName)
-    .AddPrometheusExporter());
+// Metrics at /metrics: HTTP (ASP.NET Core and Kestrel), the runtime, the database client (Npgsql, EF Core) and
+// Reach's own (docs/OPERATIONS.md lists what to alert on).
+builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService("reach", serviceVersion: typeof(Program).Assembly.GetName().Version?.ToString()))
+    .WithMetrics(metrics => metrics
+        .AddMeter(
+            "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", "System.Runtime",
+            "Npgsql", "Microsoft.EntityFrameworkCore", ReachMetrics.MeterName, Reach.Data.DataMetrics.MeterName)
+        // Each scrape reads the counters as they are (the exporter would otherwise answer a copy up to 300 ms old).
+        .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
 var app = builder.Build();
 try

@@ -44,6 +44,8 @@ public static class ReachServices
     /// </summary>
     public static IServiceCollection AddReach(this IServiceCollection services, Func<IServiceProvider, DatabaseOptions> database)
     {
+        services.AddMetrics();
+        services.AddSingleton<ReachMetrics>();
         services.AddSingleton<LiveNotifications>();
         services.AddSingleton(database);
         services.AddHostedService<PostgresListener>();

@@ -97,7 +97,7 @@ public abstract class AccountApiTests<TDatabase>(ApiFixture<TDatabase> fixture) 
     }
 
     [Fact]
-    public async Task TheAddressBookTakesJsonOrCsvAndReplacesTheOldOne()
+    public async Task TheAddressBookTakesJsonCsvOrVCardAndReplacesTheOldOne()
     {
         var ada = await Api.SignUpAsync("ada");
 
@@ -107,6 +107,22 @@ public abstract class AccountApiTests<TDatabase>(ApiFixture<TDatabase> fixture) 
         var csv = await ada.Client.PutAsync(new Uri("/api/me/address-book", UriKind.Relative),
             new StringContent("Name,E-mail Address\n\"Lovelace, Ada\",ada@example.com\nBob,bob@example.com\nCyd,cyd@example.com\n", System.Text.Encoding.UTF8, "text/csv"));
         Assert.Equal(3, (await ReadAsync(csv)).GetProperty("count").GetInt32());
+
+        var quotedNewline = await ada.Client.PutAsync(new Uri("/api/me/address-book", UriKind.Relative),
+            new StringContent("Name,Email\r\n\"Ada\r\nLovelace\",ada@example.com\r\nBob,bob-at-example\r\n", System.Text.Encoding.UTF8, "text/csv"));
+        var read = await ReadAsync(quotedNewline);
+        Assert.Equal(1, read.GetProperty("count").GetInt32());
+        var skipped = Assert.Single(read.GetProperty("skipped").EnumerateArray());
+        Assert.Equal((3, "not_an_email", "bob-at-example"), (skipped.GetProperty("row").GetInt32(), skipped.GetProperty("reason").GetString(), skipped.GetProperty("value").GetString()));
+
+        var vcard = await ada.Client.PutAsync(new Uri("/api/me/address-book", UriKind.Relative),
+            new StringContent("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ada\r\nEMAIL;TYPE=work:ada@exam\r\n ple.com\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nEMAIL:bob@example.com\r\nEND:VCARD\r\n", System.Text.Encoding.UTF8, "text/vcard"));
+        read = await ReadAsync(vcard);
+        Assert.Equal(2, read.GetProperty("count").GetInt32());
+        Assert.Empty(read.GetProperty("skipped").EnumerateArray());
+        var older = await ada.Client.PutAsync(new Uri("/api/me/address-book", UriKind.Relative),
+            new StringContent("BEGIN:VCARD\nVERSION:2.1\nEMAIL;INTERNET:cyd@example.com\nEND:VCARD\n", System.Text.Encoding.UTF8, "text/x-vcard"));
+        Assert.Equal(1, (await ReadAsync(older)).GetProperty("count").GetInt32());
 
         await AssertProblemAsync(await ada.Client.PutAsJsonAsync("/api/me/address-book", new { emails = new[] { "ok@example.com", "broken" } }), HttpStatusCode.BadRequest, "validation_failed", "emails[1]");
         await AssertProblemAsync(await ada.Client.PutAsJsonAsync("/api/me/address-book", new { }), HttpStatusCode.BadRequest, "validation_failed", "emails");

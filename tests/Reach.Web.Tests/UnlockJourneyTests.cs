@@ -75,10 +75,11 @@ public sealed class UnlockJourneyTests(Browser browser, WebHost host) : IClassFi
         // Ada imports a vCard with Cleo's address: Cleo may now write without giving Ada's email.
         var adaPage = await host.SignInAsync(browser.Chromium, ada.Email);
         await adaPage.GotoAsync("/settings");
-        var vcard = $"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cleo Ruiz\r\nEMAIL;TYPE=work:{cleo.Email}\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dan\r\nitem1.EMAIL:dan@example.com\r\nEND:VCARD\r\n";
+        var vcard = $"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cleo Ruiz\r\nEMAIL;TYPE=work:{cleo.Email}\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dan\r\nitem1.EMAIL:dan@example.com\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Eve (no address)\r\nEND:VCARD\r\n";
         await adaPage.GetByLabel("A CSV or vCard (.vcf) file").SetInputFilesAsync(new FilePayload { Name = "contacts.vcf", MimeType = "text/vcard", Buffer = Encoding.UTF8.GetBytes(vcard) });
         await adaPage.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
-        await Expect(adaPage.Notice()).ToHaveTextAsync("Imported 2 contacts.");
+        await Expect(adaPage.Notice()).ToHaveTextAsync("Imported 2 contacts. Skipped 1 card: card 3 has no email address.");
         await Expect(adaPage.GetByTestId("address-book-count")).ToHaveTextAsync("2");
 
         var cleoPage = await host.SignInAsync(browser.Chromium, cleo.Email);

@@ -198,7 +198,7 @@ public sealed class StatementCounter : IObserver<DiagnosticListener>, IObserver<
         counter._subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(counter));
         counter._meters.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == Reach.Data.StatementBatch.MeterName)
+            if (instrument.Meter.Name == Reach.Data.DataMetrics.MeterName)
             {
                 listener.EnableMeasurementEvents(instrument);
             }

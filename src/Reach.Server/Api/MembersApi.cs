@@ -33,6 +33,12 @@ public sealed record AddressBookRequest(IReadOnlyList<string?>? Emails);
 
 public sealed record CountJson(int Count);
 
+/// <summary>An address book import: the addresses kept, and each row of a file passed over (CSV and vCard only).</summary>
+public sealed record AddressBookJson(int Count, IReadOnlyList<SkippedRowJson> Skipped);
+
+/// <summary>A row of an imported file (a card of a vCard file) not imported: <c>no_email</c>, <c>not_an_email</c> or <c>duplicate</c>.</summary>
+public sealed record SkippedRowJson(int Row, string Reason, string? Value);
+
 public sealed record ConnectionJson(MemberJson Member, DateTimeOffset Since);
 
 /// <summary>Profiles, the signed-in member's own profile, settings, address book and connections.</summary>
@@ -86,18 +92,20 @@ public static class MembersApi
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(SettingsJson.From(outcome.Value!));
         });
 
-        me.MapPut("/address-book", async Task<Results<Ok<CountJson>, ProblemHttpResult>> (
+        me.MapPut("/address-book", async Task<Results<Ok<AddressBookJson>, ProblemHttpResult>> (
             HttpRequest http, ClaimsPrincipal user, AccountService accounts, ReachPolicy policy, CancellationToken cancel) =>
         {
-            var emails = await AddressBookBody.ReadAsync(http, cancel);
-            if (emails.Failure is { } invalid)
+            var import = await AddressBookBody.ReadAsync(http, cancel);
+            if (import.Failure is { } invalid)
             {
                 return Problems.For(invalid, policy);
             }
 
-            var outcome = await accounts.ReplaceAddressBookAsync(user.MemberId(), emails.Value!, cancel);
-            return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(new CountJson(outcome.Value));
-        }).Accepts<AddressBookRequest>("application/json", "text/csv", "text/vcard")
+            var outcome = await accounts.ReplaceAddressBookAsync(user.MemberId(), import.Value!.Emails, cancel);
+            return outcome.Failure is { } failure
+                ? Problems.For(failure, policy)
+                : TypedResults.Ok(new AddressBookJson(outcome.Value, [.. import.Value.Skipped.Select(row => new SkippedRowJson(row.Row, row.Reason, row.Value))]));
+        }).Accepts<AddressBookRequest>("application/json", "text/csv", "text/vcard", "text/x-vcard")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(AddressBookBody.MaxBytes));
 
         me.MapGet("/connections", async Task<Ok<ListJson<ConnectionJson>>> (

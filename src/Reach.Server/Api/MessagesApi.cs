@@ -29,7 +29,7 @@ public static class MessagesApi
     public static void MapMessages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/reach/{handle}", async Task<Results<PipeJson<DecisionJson>, ProblemHttpResult>> (
-            string handle, ClaimsPrincipal user, Preflight preflight, ReachPolicy policy, ReachMetrics metrics,
+            string handle, ClaimsPrincipal user, Preflight preflight, ReachPolicy policy,
             [FromQuery] string? inMail, [FromQuery] string? recipientEmail, [FromQuery] string? body, CancellationToken cancel) =>
         {
             if (inMail is not (null or "true" or "false"))
@@ -43,19 +43,18 @@ public static class MessagesApi
                 return Problems.For(failure, policy);
             }
 
-            metrics.Decided(outcome.Value!.Decision, "preflight");
             // Written by the generated serializer's own options: code that writes the object directly, not through
             // per-property metadata (the API's options, with their converters, can only use the metadata).
-            return new PipeJson<DecisionJson>(DecisionJson.From(outcome.Value, policy), ApiJson.Default.DecisionJson);
+            return new PipeJson<DecisionJson>(DecisionJson.From(outcome.Value!, policy), ApiJson.Default.DecisionJson);
         }).WithTags("Messages").RequireAuthorization().RequireRateLimiting(RequestLimits.Preflights).Produces<DecisionJson>();
 
         var messages = app.MapGroup("/api/messages").WithTags("Messages").RequireAuthorization();
         messages.MapPost("/", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
-            SendRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy, ReachMetrics metrics,
+            SendRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy,
             [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancel) =>
         {
             var outcome = await messaging.SendAsync(user.MemberId(), request, idempotencyKey, cancel);
-            return Respond(outcome, policy, metrics);
+            return Respond(outcome, policy);
         }).RequireRateLimiting(RequestLimits.Sends);
 
         var conversations = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
@@ -106,8 +105,8 @@ public static class MessagesApi
         });
 
         conversations.MapPost("/{id:long}/messages", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
-            long id, ReplyRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy, ReachMetrics metrics, CancellationToken cancel) =>
-            Respond(await messaging.ReplyAsync(user.MemberId(), id, request.Body, cancel), policy, metrics))
+            long id, ReplyRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy, CancellationToken cancel) =>
+            Respond(await messaging.ReplyAsync(user.MemberId(), id, request.Body, cancel), policy))
             .RequireRateLimiting(RequestLimits.Sends);
 
         conversations.MapPost("/{id:long}/accept", async Task<Results<NoContent, ProblemHttpResult>> (
@@ -125,18 +124,16 @@ public static class MessagesApi
         });
     }
 
-    private static Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult> Respond(SendOutcome outcome, ReachPolicy policy, ReachMetrics metrics)
+    private static Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult> Respond(SendOutcome outcome, ReachPolicy policy)
     {
         switch (outcome)
         {
             case SendOutcome.Sent { Result: var sent }:
-                metrics.Sent(sent);
                 return TypedResults.Created($"/api/conversations/{sent.ConversationId}", sent);
             case SendOutcome.Replayed { Response: var response }:
                 // The stored response of the first send with this Idempotency-Key.
                 return TypedResults.Content(response, "application/json", statusCode: StatusCodes.Status201Created);
             case SendOutcome.Locked { Decision: var decision }:
-                metrics.Decided(decision, "send");
                 return Problems.For(Failure.Locked(decision), policy);
             case SendOutcome.Refused { Failure: var failure }:
                 return Problems.For(failure, policy);

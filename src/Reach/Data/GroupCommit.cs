@@ -119,6 +119,7 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
             if (unsaved is null)
             {
                 await transaction.CommitAsync();
+                DataMetrics.GroupCommitBatches.Record(done.Count);
             }
             else
             {

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -19,14 +18,6 @@ namespace Reach.Data;
 /// </summary>
 public abstract class StatementBatch : IAsyncDisposable
 {
-    /// <summary>The meter of the hot statements: how many run, and how long their batches take.</summary>
-    public const string MeterName = "Reach.Data";
-
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Statements = Meter.CreateCounter<long>("reach.db.statements", description: "Hot-path statements run.");
-    private static readonly Histogram<double> Durations = Meter.CreateHistogram<double>(
-        "reach.db.batch.duration", "s", "From running a batch of hot-path statements to the end of reading its results.");
-
     private int _count;
 
     /// <summary>How many result sets the statements added so far give: the index of the next one's.</summary>
@@ -69,8 +60,8 @@ public abstract class StatementBatch : IAsyncDisposable
 
     internal static void Record(int statements, long started)
     {
-        Statements.Add(statements);
-        Durations.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        DataMetrics.Statements.Add(statements);
+        DataMetrics.BatchDurations.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>Runs the statements, with no result to read.</summary>

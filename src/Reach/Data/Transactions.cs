@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Reach.Data;
@@ -42,6 +44,7 @@ public static class Transactions
             }
             catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
             {
+                DataMetrics.Retrying(Log(db), e, attempt, MaxAttempts);
                 db.CommittedInBatch = false;
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
@@ -65,18 +68,23 @@ public static class Transactions
             {
                 return await group.RunAsync(db, work, isolated, cancel);
             }
-            catch (BatchRolledBackException) when (attempt < MaxAttempts)
+            catch (BatchRolledBackException e) when (attempt < MaxAttempts)
             {
                 // Nothing of this unit was stored: run it again at once.
+                DataMetrics.Retrying(Log(db), e, attempt, MaxAttempts);
                 db.ChangeTracker.Clear();
             }
             catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
             {
+                DataMetrics.Retrying(Log(db), e, attempt, MaxAttempts);
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancel);
             }
         }
     }
+
+    // The log of retries: the application's logger factory, which the contexts are given (ReachDatabase).
+    private static ILogger Log(ReachDb db) => db.GetService<ILoggerFactory>().CreateLogger(typeof(Transactions).FullName!);
 
     /// <summary>Whether an exception means "run the transaction again".</summary>
     public static bool IsRetryable(Exception e) => Unwrap(e) switch
@@ -107,7 +115,7 @@ public static class Transactions
         _ => false,
     };
 
-    private static Exception Unwrap(Exception e)
+    internal static Exception Unwrap(Exception e)
     {
         while (e is DbUpdateException or InvalidOperationException && e.InnerException is not null)
         {

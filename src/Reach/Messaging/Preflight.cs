@@ -12,7 +12,7 @@ public sealed record PreflightResult(Decision Decision, IReadOnlyList<Tip> Tips)
 /// read: the pair's facts in one prepared statement on a kept connection, then the rules; it writes only when a wrong
 /// email must use one of the day's attempts (so that the pre-flight cannot test addresses for free).
 /// </summary>
-public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvider clock, IServiceScopeFactory scopes)
+public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvider clock, IServiceScopeFactory scopes, ReachMetrics metrics)
 {
     public async Task<Outcome<PreflightResult>> DecideAsync(
         long senderId, string handle, bool inMail, string? recipientEmail, CancellationToken cancel, string? draft = null)
@@ -62,6 +62,7 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
         }
 
         var decision = MessageRules.Decide(policy, decisionFacts);
+        metrics.Decided(decision, "preflight");
         return new PreflightResult(decision, Advise(pair, decisionFacts, decision, draft));
     }
 

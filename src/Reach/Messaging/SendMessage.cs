@@ -16,10 +16,36 @@ namespace Reach.Messaging;
 /// An InMail's credits are spent, and an answer's InMail credits returned, in the same transaction.
 /// </summary>
 public sealed class SendMessage(
-    ReachDb db, ReachPolicy policy, TimeProvider clock, FactsReader facts, IdempotencyKeys keys, CreditLedger credits, AnsweredInMails answered)
+    ReachDb db, ReachPolicy policy, TimeProvider clock, FactsReader facts, IdempotencyKeys keys, CreditLedger credits, AnsweredInMails answered,
+    ReachMetrics metrics)
 {
     /// <summary>Sends a message to a member by handle, at most once per <paramref name="idempotencyKey"/>.</summary>
-    public async Task<SendOutcome> SendAsync(long senderId, SendRequest request, string? idempotencyKey, CancellationToken cancel)
+    public async Task<SendOutcome> SendAsync(long senderId, SendRequest request, string? idempotencyKey, CancellationToken cancel) =>
+        Counted(await SendOnceAsync(senderId, request, idempotencyKey, cancel));
+
+    /// <summary>Sends into one of the member's conversations (a reply, or a follow-up to their own message).</summary>
+    public async Task<SendOutcome> ReplyAsync(long memberId, long conversationId, string? body, CancellationToken cancel) =>
+        Counted(await DeliverAsync(
+            memberId, RecipientKey.InConversation(conversationId), new SendRequest(null, body, null, false, null), null,
+            TextRules.Check("body", body, policy.MessageBodyMaxLength, required: true), cancel));
+
+    // A delivery and a lock are counted once, wherever the send came from (a replayed one was counted the first time).
+    private SendOutcome Counted(SendOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case SendOutcome.Sent { Result: var sent }:
+                metrics.Sent(sent.Channel);
+                break;
+            case SendOutcome.Locked { Decision: var decision }:
+                metrics.Decided(decision, "send");
+                break;
+        }
+
+        return outcome;
+    }
+
+    private async Task<SendOutcome> SendOnceAsync(long senderId, SendRequest request, string? idempotencyKey, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (Validate(request) is { } invalid)
@@ -72,12 +98,6 @@ public sealed class SendMessage(
             throw;
         }
     }
-
-    /// <summary>Sends into one of the member's conversations (a reply, or a follow-up to their own message).</summary>
-    public Task<SendOutcome> ReplyAsync(long memberId, long conversationId, string? body, CancellationToken cancel) =>
-        DeliverAsync(
-            memberId, RecipientKey.InConversation(conversationId), new SendRequest(null, body, null, false, null), null,
-            TextRules.Check("body", body, policy.MessageBodyMaxLength, required: true), cancel);
 
     // Decides and delivers in one transaction. A failure known before the lookup (a reply's bad body) is answered
     // only once the conversation is found to be the member's, so that a foreign one is always "not found".

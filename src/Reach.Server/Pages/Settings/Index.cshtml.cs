@@ -51,20 +51,30 @@ public sealed class SettingsModel(ReachDb db, AccountService accounts, SafetySer
         }
 
         using var reader = new StreamReader(file.OpenReadStream());
-        var emails = AddressBookBody.FromFile(file.FileName, await reader.ReadToEndAsync(cancel));
-        if (emails.Failure is { } invalid)
-        {
-            return await DoneAsync(invalid, string.Empty, cancel);
-        }
-
-        var outcome = await accounts.ReplaceAddressBookAsync(Me, emails.Value!, cancel);
-        return await DoneAsync(outcome.Failure, $"Imported {Show.Plural(outcome.Value, "contact", "contacts")}.", cancel);
+        var import = AddressBookBody.FromFile(file.FileName, await reader.ReadToEndAsync(cancel));
+        var outcome = await accounts.ReplaceAddressBookAsync(Me, import.Emails, cancel);
+        return await DoneAsync(outcome.Failure, $"Imported {Show.Plural(outcome.Value, "contact", "contacts")}.{Skipped(import)}", cancel);
     }
 
     public async Task<IActionResult> OnPostUnblockAsync(string handle, CancellationToken cancel)
     {
         var outcome = await safety.UnblockAsync(Me, handle, cancel);
         return await DoneAsync(outcome.Failure, "Unblocked.", cancel);
+    }
+
+    // The rows a file gave nothing for, the first few in words.
+    private static string Skipped(AddressBookImport import)
+    {
+        var skipped = import.Skipped;
+        const int Shown = 5;
+        if (skipped.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var words = string.Join("; ", skipped.Take(Shown).Select(row => row.Words(import.Unit)));
+        var more = skipped.Count > Shown ? $"; and {skipped.Count - Shown} more" : string.Empty;
+        return $" Skipped {Show.Plural(skipped.Count, import.Unit, import.Unit + "s")}: {words}{more}.";
     }
 
     private async Task<IActionResult> DoneAsync(Failure? failure, string notice, CancellationToken cancel)
