@@ -1,4 +1,5 @@
-using Microsoft.EntityFrameworkCore;
+using System.CommandLine;
+using System.Globalization;
 using Reach.Members;
 using Reach.Policy;
 using Reach.Server.Api;
@@ -7,45 +8,133 @@ using Spectre.Console;
 namespace Reach.Server;
 
 /// <summary>
-/// The <c>reach</c> commands for operators (SPEC §10), on the same database as the server:
-/// <c>migrate</c>, <c>tier</c>, <c>status</c>, <c>credits</c>, <c>explain</c>. Exit codes: 0 done, 1 refused, 2 bad usage.
+/// The <c>reach</c> commands for operators (SPEC §10), on the same database as the server, parsed by
+/// System.CommandLine: <c>migrate</c>, <c>tier</c>, <c>status</c>, <c>credits</c>, <c>explain</c>, each with
+/// <c>--help</c>. Exit codes: 0 done, 1 refused (an unknown member, a rule), 2 bad usage (printed with the command's help).
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Commands = ["migrate", "tier", "status", "credits", "explain", "help"];
+    public const int Done = 0;
 
-    private const string Usage = """
-        usage: reach <command> [arguments] [--db PATH|CONNECTION] [--policy FILE]
-          migrate                          apply the database migrations
-          tier HANDLE TIER                 set a member's tier
-          status HANDLE STATUS [--until T] set active, restricted (until T), suspended or deactivated
-          credits HANDLE AMOUNT [NOTE]     grant (or, negative, take) InMail credits
-          explain SENDER RECIPIENT         print the decision trace for a pair
-        """;
+    public const int Refused = 1;
 
+    public const int BadUsage = 2;
+
+    private static readonly string[] Commands = ["migrate", "tier", "status", "credits", "explain", "help", "--help", "-h", "-?"];
+
+    /// <summary>Whether the first argument names a command (or asks for help) rather than starting the server.</summary>
     public static bool IsCommand(string arg) => Commands.Contains(arg, StringComparer.Ordinal);
 
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var (positional, options) = Split(args);
-        if (positional[0] == "help" || options.ContainsKey("help"))
+        var root = Build();
+        var parse = root.Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args);
+        if (parse.Errors.Count == 0)
         {
-            AnsiConsole.WriteLine(Usage);
-            return 0;
+            return await parse.InvokeAsync();
         }
 
-        var unknownOption = options.Keys.FirstOrDefault(key => key is not ("db" or "policy" or "until"));
-        if (unknownOption is not null)
+        foreach (var error in parse.Errors)
         {
-            return Fail($"unknown option '--{unknownOption}'.", usage: true);
+            AnsiConsole.MarkupLine("[red]reach: " + Markup.Escape(error.Message) + "[/]");
         }
 
+        // The help of the command that was meant, so that the usage is right there.
+        var path = new List<string>();
+        for (var command = parse.CommandResult; command.Command != root; command = (System.CommandLine.Parsing.CommandResult)command.Parent!)
+        {
+            path.Insert(0, command.Command.Name);
+        }
+
+        await root.Parse([.. path, "--help"]).InvokeAsync();
+        return BadUsage;
+    }
+
+    private static Command Build()
+    {
+        var db = new Option<string>("--db")
+        {
+            Description = "The database: a SQLite file or a PostgreSQL connection string (Host=...;Database=...).",
+            HelpName = "path|connection",
+            DefaultValueFactory = _ => "reach.db",
+            Recursive = true,
+        };
+        var policyFile = new Option<string?>("--policy") { Description = "The policy file the server runs with (tiers and their names).", HelpName = "file", Recursive = true };
+        var root = new Command(
+            "reach",
+            "Reach decides who may message whom. Without a command, `reach` starts the server: --urls, --db, --admin-key, " +
+            "--policy, --clock manual, --demo (README.md). With one, it changes or explains members on the server's database.")
+        {
+            new System.CommandLine.Help.HelpOption(),
+        };
+        root.Options.Add(db);
+        root.Options.Add(policyFile);
+
+        var migrate = new Command("migrate", "Apply the database's migrations (the server also applies them at start).");
+        migrate.SetAction((parse, cancel) => WithAdminAsync(parse, db, policyFile, (_, _) => Task.FromResult(Say("The database is up to date.")), cancel));
+        root.Subcommands.Add(migrate);
+
+        var handle = new Argument<string>("handle") { Description = "The member's handle." };
+        var tierId = new Argument<string>("tier") { Description = "A tier of the policy: basic, premium_career, premium_business, sales_navigator, recruiter (by default)." };
+        var tier = new Command("tier", "Set a member's tier; a tier with InMail grants its credits at once.") { handle, tierId };
+        tier.SetAction((parse, cancel) => WithAdminAsync(parse, db, policyFile, async (admin, policy) =>
+            Report(await admin.SetTierAsync(parse.GetValue(handle)!, new TierRequest(parse.GetValue(tierId)), cancel), policy), cancel));
+        root.Subcommands.Add(tier);
+
+        var statusHandle = new Argument<string>("handle") { Description = "The member's handle." };
+        var statusValue = new Argument<string>("status") { Description = "active, restricted, suspended or deactivated." };
+        var until = new Option<DateTimeOffset?>("--until")
+        {
+            Description = "When a restriction ends (ISO 8601; UTC unless an offset is given). Without it, until lifted.",
+            HelpName = "time",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                {
+                    return parsed;
+                }
+
+                result.AddError($"--until '{text}' is not a date and time.");
+                return null;
+            },
+        };
+        var status = new Command("status", "Set a member's status; restricted takes --until.") { statusHandle, statusValue, until };
+        status.SetAction((parse, cancel) => WithAdminAsync(parse, db, policyFile, async (admin, policy) =>
+            Report(await admin.SetStatusAsync(parse.GetValue(statusHandle)!, new StatusRequest(parse.GetValue(statusValue), parse.GetValue(until)), cancel), policy), cancel));
+        root.Subcommands.Add(status);
+
+        var creditsHandle = new Argument<string>("handle") { Description = "The member's handle." };
+        var amount = new Argument<int>("amount") { Description = "Credits to grant, or with a minus sign to take." };
+        var note = new Argument<string?>("note") { Description = "Why, for the member's ledger.", Arity = ArgumentArity.ZeroOrOne };
+        var credits = new Command("credits", "Grant (or take) InMail credits.") { creditsHandle, amount, note };
+        credits.SetAction((parse, cancel) => WithAdminAsync(parse, db, policyFile, async (admin, _) =>
+        {
+            var member = parse.GetValue(creditsHandle)!;
+            var outcome = await admin.GrantCreditsAsync(member, new CreditGrantRequest(parse.GetValue(amount), parse.GetValue(note)), cancel);
+            return outcome.Failure is { } failure ? Fail(failure.Detail) : Say($"Balance of {member}: {outcome.Value!.Account.Balance} credits.");
+        }, cancel));
+        root.Subcommands.Add(credits);
+
+        var sender = new Argument<string>("sender") { Description = "The sender's handle." };
+        var recipient = new Argument<string>("recipient") { Description = "The recipient's handle." };
+        var explain = new Command("explain", "Print every rule of the decision for a message and for an InMail from one member to another.") { sender, recipient };
+        explain.SetAction((parse, cancel) => WithAdminAsync(parse, db, policyFile, (admin, policy) =>
+            ExplainAsync(admin, parse.GetValue(sender)!, parse.GetValue(recipient)!, policy, cancel), cancel));
+        root.Subcommands.Add(explain);
+        return root;
+    }
+
+    // Opens the database (migrated, with a spinner while it takes), then runs the command on the admin service.
+    private static async Task<int> WithAdminAsync(
+        ParseResult parse, Option<string> db, Option<string?> policyFile, Func<AdminService, ReachPolicy, Task<int>> command, CancellationToken cancel)
+    {
         StartOptions start;
         ReachPolicy policy;
         try
         {
-            start = new StartOptions(DatabaseOptions.Parse(options.GetValueOrDefault("db") ?? "reach.db"), null, options.GetValueOrDefault("policy"), false, false);
+            start = new StartOptions(DatabaseOptions.Parse(parse.GetValue(db)!), null, parse.GetValue(policyFile), false, false);
             policy = start.LoadPolicy();
         }
         catch (StartException e)
@@ -61,56 +150,15 @@ public static class Cli
             .BuildServiceProvider();
         await using (services)
         {
-            await services.MigrateAsync();
+            await AnsiConsole.Status().StartAsync("Opening the database…", _ => services.MigrateAsync(cancel));
             await using var scope = services.CreateAsyncScope();
-            var admin = scope.ServiceProvider.GetRequiredService<AdminService>();
-            return positional[0] switch
-            {
-                "migrate" => Done("The database is up to date."),
-                "tier" when positional.Count == 3 => Report(await admin.SetTierAsync(positional[1], new TierRequest(positional[2]), default), policy),
-                "status" when positional.Count == 3 => await SetStatusAsync(admin, positional, options, policy),
-                "credits" when positional.Count is 3 or 4 => await GrantAsync(admin, positional, policy),
-                "explain" when positional.Count == 3 => await ExplainAsync(admin, positional[1], positional[2], policy),
-                _ => Fail($"wrong arguments for '{positional[0]}'.", usage: true),
-            };
+            return await command(scope.ServiceProvider.GetRequiredService<AdminService>(), policy);
         }
     }
 
-    private static async Task<int> SetStatusAsync(AdminService admin, List<string> positional, Dictionary<string, string?> options, ReachPolicy policy)
+    private static async Task<int> ExplainAsync(AdminService admin, string sender, string recipient, ReachPolicy policy, CancellationToken cancel)
     {
-        DateTimeOffset? until = null;
-        if (options.TryGetValue("until", out var text))
-        {
-            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                return Fail($"--until '{text}' is not a date and time.", usage: true);
-            }
-
-            until = parsed;
-        }
-
-        return Report(await admin.SetStatusAsync(positional[1], new StatusRequest(positional[2], until), default), policy);
-    }
-
-    private static async Task<int> GrantAsync(AdminService admin, List<string> positional, ReachPolicy policy)
-    {
-        if (!int.TryParse(positional[2], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var amount))
-        {
-            return Fail($"AMOUNT '{positional[2]}' is not a whole number.", usage: true);
-        }
-
-        var outcome = await admin.GrantCreditsAsync(positional[1], new CreditGrantRequest(amount, positional.ElementAtOrDefault(3)), default);
-        if (outcome.Failure is { } failure)
-        {
-            return Fail(failure.Detail);
-        }
-
-        return Done($"Balance of {positional[1]}: {outcome.Value!.Account.Balance} credits.");
-    }
-
-    private static async Task<int> ExplainAsync(AdminService admin, string sender, string recipient, ReachPolicy policy)
-    {
-        var outcome = await admin.ExplainAsync(sender, recipient, default);
+        var outcome = await admin.ExplainAsync(sender, recipient, cancel);
         if (outcome.Failure is { } failure)
         {
             return Fail(failure.Detail);
@@ -135,7 +183,7 @@ public static class Cli
             }
         }
 
-        return 0;
+        return Done;
     }
 
     private static int Report(Outcome<Member> outcome, ReachPolicy policy)
@@ -147,51 +195,18 @@ public static class Cli
 
         var member = outcome.Value!;
         var tier = policy.FindTier(member.TierId) ?? policy.DefaultTier;
-        return Done($"{member.Handle}: {tier.DisplayName}, {member.Status.Code()}" + (member.RestrictedUntil is { } until ? $" until {until:u}" : string.Empty) + $", {member.CreditBalance} credits.");
+        return Say($"{member.Handle}: {tier.DisplayName}, {member.Status.Code()}" + (member.RestrictedUntil is { } until ? $" until {until:u}" : string.Empty) + $", {member.CreditBalance} credits.");
     }
 
-    private static int Done(string message)
+    private static int Say(string message)
     {
         AnsiConsole.MarkupLine("[green]" + Markup.Escape(message) + "[/]");
-        return 0;
+        return Done;
     }
 
-    private static int Fail(string message, bool usage = false)
+    private static int Fail(string message)
     {
         AnsiConsole.MarkupLine("[red]reach: " + Markup.Escape(message) + "[/]");
-        if (usage)
-        {
-            AnsiConsole.WriteLine(Usage);
-        }
-
-        return usage ? 2 : 1;
-    }
-
-    private static (List<string> Positional, Dictionary<string, string?> Options) Split(string[] args)
-    {
-        var positional = new List<string>();
-        var options = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                var name = args[i][2..];
-                var eq = name.IndexOf('=', StringComparison.Ordinal);
-                if (eq >= 0)
-                {
-                    options[name[..eq]] = name[(eq + 1)..];
-                }
-                else
-                {
-                    options[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
-                }
-            }
-            else
-            {
-                positional.Add(args[i]);
-            }
-        }
-
-        return (positional, options);
+        return Refused;
     }
 }

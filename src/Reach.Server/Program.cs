@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Reach;
 using Reach.Policy;
 using Reach.Server;
@@ -14,7 +16,7 @@ if (args.Length > 0 && Cli.IsCommand(args[0]))
 
 if (StartOptions.UnknownOption(args) is { } unknown)
 {
-    await Console.Error.WriteLineAsync($"reach: unknown option '{unknown}'. Known: {string.Join(", ", StartOptions.Known.Take(6).Select(o => "--" + o))}.");
+    await Console.Error.WriteLineAsync($"reach: unknown option '{unknown}'. Known: {string.Join(", ", StartOptions.Known.Take(7).Select(o => "--" + o))}.");
     return 2;
 }
 
@@ -44,17 +46,6 @@ builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.M
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
     },
 });
-try
-{
-    // Check the options and the policy file before anything starts; they are read again, lazily, by the services.
-    StartOptions.From(builder.Configuration).LoadPolicy();
-}
-catch (StartException e)
-{
-    await Console.Error.WriteLineAsync("reach: " + e.Message);
-    return 2;
-}
-
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls(StartOptions.DefaultUrls);
@@ -66,8 +57,11 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(options => options.UseUtcTimestamp = true);
 
-// Start options are read when the first service needs them, so a test host's settings count like the command line's.
-builder.Services.AddSingleton(services => StartOptions.From(services.GetRequiredService<IConfiguration>()));
+// Start options by the options pattern: bound from configuration once, when the host is built (so a test host's
+// settings count like the command line's), checked at start below; the policy file read once, at start.
+builder.Services.AddOptions<StartSettings>().BindConfiguration(string.Empty);
+builder.Services.AddSingleton<IValidateOptions<StartSettings>, StartSettingsValidator>();
+builder.Services.AddSingleton(services => StartOptions.From(services.GetRequiredService<IOptions<StartSettings>>().Value));
 builder.Services.AddSingleton(services => services.GetRequiredService<StartOptions>().LoadPolicy());
 builder.Services.AddSingleton<TimeProvider>(services =>
     services.GetRequiredService<StartOptions>().ManualClock ? new ManualClock(DateTimeOffset.UtcNow) : TimeProvider.System);
@@ -109,9 +103,28 @@ builder.Services.AddOpenTelemetry()
         // Each scrape reads the counters as they are (the exporter would otherwise answer a copy up to 300 ms old).
         .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
-var app = builder.Build();
+// Traces only with --otlp (the exporter is made as the host is built, so the address is read from the configuration
+// here; StartSettingsValidator checks it): a request's span (ASP.NET Core), the use case's, and the statements'
+// (Reach's batches, Npgsql's commands). Without it nothing listens, and no span is made.
+if (builder.Configuration["otlp"] is { Length: > 0 } otlp && Uri.TryCreate(otlp, UriKind.Absolute, out var collector))
+{
+    builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing
+        .AddAspNetCoreInstrumentation()
+        .AddSource("Npgsql", ReachActivity.SourceName)
+        .AddOtlpExporter(exporter =>
+        {
+            exporter.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+            exporter.Endpoint = new Uri(collector, "v1/traces");
+            exporter.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
+        }));
+}
+
+// The start options are checked, and the policy file read, as the host is built and the policy first asked for: a bad
+// one stops the server with exit code 2 and a message that names it.
+WebApplication app;
 try
 {
+    app = builder.Build();
     _ = app.Services.GetRequiredService<ReachPolicy>();
     await app.Services.MigrateAsync();
     if (app.Services.GetRequiredService<StartOptions>().Demo)
@@ -122,6 +135,11 @@ try
 catch (StartException e)
 {
     await Console.Error.WriteLineAsync("reach: " + e.Message);
+    return 2;
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync("reach: " + string.Join(" ", e.Failures));
     return 2;
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Reach.Policy;
 
 namespace Reach.Server;
@@ -11,30 +12,19 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
     /// <summary>The command-line options the server knows; any other <c>--name</c> stops it.</summary>
-    public static readonly string[] Known = ["urls", "db", "admin-key", "policy", "clock", "demo", "environment", "contentRoot", "applicationName"];
+    public static readonly string[] Known = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp", "environment", "contentRoot", "applicationName"];
 
-    public static StartOptions From(IConfiguration configuration)
+    /// <summary>The options of validated settings (<see cref="StartSettingsValidator"/> has checked them).</summary>
+    public static StartOptions From(StartSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var clock = configuration["clock"];
-        if (clock is not (null or "" or "system" or "manual"))
-        {
-            throw new StartException($"--clock must be 'manual' or 'system', not '{clock}'.");
-        }
-
-        var db = configuration["db"];
-        var adminKey = configuration["admin-key"] ?? configuration["REACH_ADMIN_KEY"];
-        if (adminKey is { Length: < 16 })
-        {
-            throw new StartException("--admin-key must have at least 16 characters.");
-        }
-
+        ArgumentNullException.ThrowIfNull(settings);
+        var adminKey = settings.AdminKey ?? settings.AdminKeyFromEnvironment;
         return new StartOptions(
-            DatabaseOptions.Parse(string.IsNullOrWhiteSpace(db) ? "reach.db" : db),
+            DatabaseOptions.Parse(string.IsNullOrWhiteSpace(settings.Db) ? "reach.db" : settings.Db),
             string.IsNullOrEmpty(adminKey) ? null : adminKey,
-            configuration["policy"],
-            clock == "manual",
-            configuration["demo"] is "" or "true");
+            settings.Policy,
+            settings.Clock == "manual",
+            settings.Demo is "" or "true");
     }
 
     /// <summary>Reads the policy file, or the defaults when none is given.</summary>
@@ -92,6 +82,56 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
         }
 
         return null;
+    }
+}
+
+/// <summary>
+/// The start options as configuration gives them (command line <c>--db x</c>, environment, or a test host's settings),
+/// bound once by the options pattern and checked at start by <see cref="StartSettingsValidator"/>.
+/// </summary>
+public sealed class StartSettings
+{
+    public string? Db { get; set; }
+
+    [ConfigurationKeyName("admin-key")]
+    public string? AdminKey { get; set; }
+
+    [ConfigurationKeyName("REACH_ADMIN_KEY")]
+    public string? AdminKeyFromEnvironment { get; set; }
+
+    public string? Policy { get; set; }
+
+    public string? Clock { get; set; }
+
+    public string? Demo { get; set; }
+
+    /// <summary>An OpenTelemetry collector's OTLP/HTTP address (<c>http://host:4318</c>): traces are exported there.</summary>
+    public string? Otlp { get; set; }
+}
+
+/// <summary>Checks the start options at start; each failure names its option.</summary>
+public sealed class StartSettingsValidator : IValidateOptions<StartSettings>
+{
+    public ValidateOptionsResult Validate(string? name, StartSettings options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Clock is not (null or "" or "system" or "manual"))
+        {
+            failures.Add($"--clock must be 'manual' or 'system', not '{options.Clock}'.");
+        }
+
+        if (options.Otlp is { Length: > 0 } otlp && !(Uri.TryCreate(otlp, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            failures.Add($"--otlp must be an http or https address, not '{otlp}'.");
+        }
+
+        if ((options.AdminKey ?? options.AdminKeyFromEnvironment) is { Length: > 0 and < 16 })
+        {
+            failures.Add("--admin-key must have at least 16 characters.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
 

@@ -64,10 +64,70 @@ public sealed class StartupTests : IDisposable
 
         var (usageExit, usage) = await RunAsync("tier", "--db", db);
         Assert.Equal(2, usageExit);
-        Assert.Contains("usage", usage, StringComparison.Ordinal);
+        Assert.Contains("Usage:", usage, StringComparison.Ordinal);
+        Assert.Contains("reach tier <handle> <tier>", usage, StringComparison.Ordinal);
 
         var (badAmountExit, _) = await RunAsync("credits", "nobody", "lots", "--db", db);
         Assert.Equal(2, badAmountExit);
+    }
+
+    [Fact]
+    public async Task TheCommandAndEachSubcommandPrintTheirHelp()
+    {
+        var (exit, help) = await RunAsync("--help");
+        Assert.Equal(0, exit);
+        foreach (var command in new[] { "migrate", "tier", "status", "credits", "explain", "--db", "--policy" })
+        {
+            Assert.Contains(command, help, StringComparison.Ordinal);
+        }
+
+        foreach (var (command, usage) in new[] { ("migrate", "reach migrate"), ("tier", "reach tier <handle> <tier>"), ("status", "--until <time>"), ("credits", "reach credits <handle> <amount> [<note>]"), ("explain", "reach explain <sender> <recipient>") })
+        {
+            var (commandExit, commandHelp) = await RunAsync(command, "--help");
+            Assert.Equal(0, commandExit);
+            Assert.Contains(usage, commandHelp, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, (await RunAsync("help", "tier")).Exit);
+    }
+
+    [Fact]
+    public async Task EachCommandAnswersDoneRefusedOrBadUsage()
+    {
+        var db = Path.Combine(_folder, "exits.db");
+        TestMember ada, bob;
+        await using (var host = new ReachHost(db))
+        {
+            var api = new Api(host);
+            (ada, bob) = (await api.SignUpAsync("ada"), await api.SignUpAsync("bob"));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        (string[] Args, int Exit)[] cases =
+        [
+            (["migrate"], 0),
+            (["tier", ada.Handle, "premium_business"], 0),
+            (["tier", "nobody", "basic"], 1),
+            (["tier", ada.Handle, "gold"], 1),
+            (["tier", ada.Handle], 2),
+            (["status", bob.Handle, "restricted", "--until", "2030-01-01T00:00:00Z"], 0),
+            (["status", bob.Handle, "restricted", "--until", "someday"], 2),
+            (["status", "nobody", "active"], 1),
+            (["credits", ada.Handle, "5", "goodwill"], 0),
+            (["credits", ada.Handle, "lots"], 2),
+            (["credits", "nobody", "5"], 1),
+            (["explain", ada.Handle, bob.Handle], 0),
+            (["explain", ada.Handle, "nobody"], 1),
+            (["explain", ada.Handle], 2),
+            (["tier", ada.Handle, "basic", "--colour", "blue"], 2),
+        ];
+        foreach (var (args, expected) in cases)
+        {
+            var (exit, output) = await RunAsync([.. args, "--db", db]);
+            Assert.True(expected == exit, $"reach {string.Join(' ', args)}: exit {exit}, expected {expected}\n{output}");
+        }
+
+        Assert.Contains("restricted until 2030-01-01", (await RunAsync("status", bob.Handle, "restricted", "--until", "2030-01-01", "--db", db)).Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,6 +150,58 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task WithOtlpARequestIsTracedThroughItsUseCaseToItsStatements()
+    {
+        // A stand-in collector: OTLP over HTTP posts protobuf to /v1/traces; the span names are plain UTF-8 in it.
+        var collectorPort = FreePort();
+        using var collector = new System.Net.HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{collectorPort}/");
+        collector.Start();
+        var posts = new System.Collections.Concurrent.ConcurrentQueue<(string Path, byte[] Body)>();
+        var receiving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await collector.GetContextAsync();
+                }
+                catch (Exception e) when (e is System.Net.HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                posts.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        await RequestsWriteNoInformationLineAsync(Path.Combine(_folder, "otlp.db"), null, "--otlp", $"http://127.0.0.1:{collectorPort}");
+        collector.Stop();
+        await receiving;
+
+        Assert.NotEmpty(posts);
+        Assert.All(posts, post => Assert.Equal("/v1/traces", post.Path));
+        var exported = System.Text.Encoding.Latin1.GetString([.. posts.SelectMany(post => post.Body)]);
+        foreach (var span in new[] { "/api/reach/{handle}", "/api/messages", "preflight", "send", "db.batch", "reach" })
+        {
+            Assert.Contains(span, exported, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ABadOtlpAddressStopsTheServer()
+    {
+        var (exit, output) = await RunAsync("--db", Path.Combine(_folder, "o.db"), "--otlp", "collector:4318");
+        Assert.Equal(2, exit);
+        Assert.Contains("--otlp", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public Task StartedInTheDatabaseFolderTheServerWatchesNoFile() =>
         // Every commit writes to the folder of the database; a watcher there (the settings' reload) would wake on each.
         RequestsWriteNoInformationLineAsync(Path.Combine(_folder, "watch.db"), serverId =>
@@ -99,12 +211,12 @@ public sealed class StartupTests : IDisposable
             Assert.Equal(0, watchers);
         });
 
-    private async Task RequestsWriteNoInformationLineAsync(string db, Action<int>? whileRunning = null)
+    private async Task RequestsWriteNoInformationLineAsync(string db, Action<int>? whileRunning = null, params string[] options)
     {
         // The real executable, started in a folder without appsettings.json: the defaults in code must hold.
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", db, "--urls", $"http://127.0.0.1:{port}", "--admin-key", "log-test-admin-key-0123" })
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", db, "--urls", $"http://127.0.0.1:{port}", "--admin-key", "log-test-admin-key-0123", .. options])
         {
             start.ArgumentList.Add(arg);
         }

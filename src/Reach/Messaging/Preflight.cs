@@ -28,6 +28,7 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
             return Failure.Invalid("recipientEmail", "recipientEmail must be an email address.");
         }
 
+        using var activity = ReachActivity.Source.StartActivity("preflight");
         var normalized = MemberRules.NormalizeHandle(handle);
         if (!MemberRules.IsValidHandle(normalized))
         {
@@ -63,6 +64,7 @@ public sealed class Preflight(FactsReader facts, ReachPolicy policy, TimeProvide
 
         var decision = MessageRules.Decide(policy, decisionFacts);
         metrics.Decided(decision, "preflight");
+        activity?.SetTag("reach.allowed", decision.Allowed);
         return new PreflightResult(decision, Advise(pair, decisionFacts, decision, draft));
     }
 

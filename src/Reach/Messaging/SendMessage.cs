@@ -20,18 +20,27 @@ public sealed class SendMessage(
     ReachMetrics metrics)
 {
     /// <summary>Sends a message to a member by handle, at most once per <paramref name="idempotencyKey"/>.</summary>
-    public async Task<SendOutcome> SendAsync(long senderId, SendRequest request, string? idempotencyKey, CancellationToken cancel) =>
-        Counted(await SendOnceAsync(senderId, request, idempotencyKey, cancel));
+    public async Task<SendOutcome> SendAsync(long senderId, SendRequest request, string? idempotencyKey, CancellationToken cancel)
+    {
+        using var activity = ReachActivity.Source.StartActivity("send");
+        return Counted(await SendOnceAsync(senderId, request, idempotencyKey, cancel), activity);
+    }
 
     /// <summary>Sends into one of the member's conversations (a reply, or a follow-up to their own message).</summary>
-    public async Task<SendOutcome> ReplyAsync(long memberId, long conversationId, string? body, CancellationToken cancel) =>
-        Counted(await DeliverAsync(
-            memberId, RecipientKey.InConversation(conversationId), new SendRequest(null, body, null, false, null), null,
-            TextRules.Check("body", body, policy.MessageBodyMaxLength, required: true), cancel));
+    public async Task<SendOutcome> ReplyAsync(long memberId, long conversationId, string? body, CancellationToken cancel)
+    {
+        using var activity = ReachActivity.Source.StartActivity("reply");
+        return Counted(
+            await DeliverAsync(
+                memberId, RecipientKey.InConversation(conversationId), new SendRequest(null, body, null, false, null), null,
+                TextRules.Check("body", body, policy.MessageBodyMaxLength, required: true), cancel),
+            activity);
+    }
 
     // A delivery and a lock are counted once, wherever the send came from (a replayed one was counted the first time).
-    private SendOutcome Counted(SendOutcome outcome)
+    private SendOutcome Counted(SendOutcome outcome, System.Diagnostics.Activity? activity)
     {
+        activity?.SetTag("reach.outcome", outcome.GetType().Name.ToLowerInvariant());
         switch (outcome)
         {
             case SendOutcome.Sent { Result: var sent }:
