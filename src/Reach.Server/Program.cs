@@ -208,6 +208,12 @@ app.Lifetime.ApplicationStarted.Register(() =>
         Console.Out.WriteLine($"Reach is listening on {string.Join(" and ", addresses)}.");
         Console.Out.WriteLine($"Open {address} in a browser; the API reference is at {address}/docs. Press Ctrl+C to stop.");
     }
+
+    var start = app.Services.GetRequiredService<StartOptions>();
+    var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reach.Server");
+    var where = StartOptions.Describe(start.Database);
+    var listening = string.Join(", ", addresses);
+    ServerLog.Started(log, start.Database.IsPostgres ? "PostgreSQL" : "SQLite", where, start.PolicyPath ?? "defaults", start.ManualClock ? "manual" : "system", listening);
 });
 
 await app.RunAsync();

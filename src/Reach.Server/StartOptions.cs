@@ -27,6 +27,19 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
             settings.Demo is "" or "true");
     }
 
+    /// <summary>Where the database is, without its credentials: the SQLite file, or PostgreSQL's host and database.</summary>
+    public static string Describe(DatabaseOptions database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.IsPostgres)
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+            return $"{postgres.Host}:{postgres.Port}/{postgres.Database}";
+        }
+
+        return new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+    }
+
     /// <summary>Reads the policy file, or the defaults when none is given.</summary>
     public ReachPolicy LoadPolicy()
     {

@@ -20,7 +20,9 @@ public sealed record DecisionExplanation(Member Sender, Member Recipient, Decisi
 public sealed record LockedCount(string Day, string Reason, int Count);
 
 /// <summary>The operator's actions (SPEC §10): tier, status, credits, decision traces and counts.</summary>
-public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts, Bookmarks.Reachability reachability, Hints hints, MemberSessions sessions)
+public sealed class AdminService(
+    ReachDb db, ReachPolicy policy, TimeProvider clock, CreditLedger ledger, FactsReader facts, Bookmarks.Reachability reachability, Hints hints, MemberSessions sessions,
+    Microsoft.Extensions.Logging.ILogger<AdminService> log)
 {
     public async Task<Outcome<Member>> SetTierAsync(string handle, TierRequest request, CancellationToken cancel)
     {
@@ -103,6 +105,7 @@ public sealed class AdminService(ReachDb db, ReachPolicy policy, TimeProvider cl
             return locked;
         }, cancel);
         sessions.Forget(member.Id);
+        ReachLog.StatusSet(log, changed.Handle, status, changed.RestrictedUntil);
         await RecheckBothWaysAsync(member.Id, cancel);
         return changed;
     }

@@ -154,7 +154,7 @@ public sealed class ProblemExceptionHandler(ReachPolicy policy, ILogger<ProblemE
         else if (Reach.Data.Transactions.IsUnavailable(exception))
         {
             // The database is out of connections or busy: the request was fine and nothing was written; try again soon.
-            logger.LogWarning(exception, "Database unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            ServerLog.DatabaseUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             httpContext.Response.Headers.RetryAfter = "1";
             problem = TypedResults.Problem(
                 title: "Reach is busy; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
@@ -162,13 +162,13 @@ public sealed class ProblemExceptionHandler(ReachPolicy policy, ILogger<ProblemE
         }
         else if (Web.ErrorPages.WantsHtml(httpContext.Request))
         {
-            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            ServerLog.Unhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             await Web.ErrorPages.WriteFailureAsync(httpContext);
             return true;
         }
         else
         {
-            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            ServerLog.Unhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             problem = TypedResults.Problem(
                 title: "Something went wrong.", statusCode: StatusCodes.Status500InternalServerError,
                 extensions: new Dictionary<string, object?> { ["code"] = "internal_error" });

@@ -27,7 +27,7 @@ public sealed class ReachabilitySweeper(IServiceScopeFactory scopes, TimeProvide
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogError(e, "The reachability sweep failed; it runs again in {Minutes} minutes.", Every.TotalMinutes);
+                ServerLog.SweepFailed(log, e, Every.TotalMinutes);
             }
         }
     }

@@ -43,7 +43,7 @@ public sealed class PostgresListener(DatabaseOptions database, LiveNotifications
             }
             catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException)
             {
-                log.LogWarning(e, "The notification listener lost its PostgreSQL connection; it reconnects in a second.");
+                ReachLog.ListenerLost(log, e);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }

@@ -107,7 +107,7 @@ public sealed class PostgresWakeups(DatabaseOptions database, ILogger<PostgresWa
                 }
                 catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException)
                 {
-                    log.LogWarning(e, "Live wake-ups for {Count} members could not reach the other processes.", members.Count);
+                    ReachLog.WakeupsLost(log, e, members.Count);
                     if (connection is not null)
                     {
                         await connection.DisposeAsync();

@@ -112,7 +112,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signa
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogError(e, "The outbox worker failed; it tries again in {Seconds} seconds.", Poll.TotalSeconds);
+                ReachLog.OutboxFailed(log, e, Poll.TotalSeconds);
             }
 
             await signal.WaitAsync(Poll, stoppingToken);
