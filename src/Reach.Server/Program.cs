@@ -129,7 +129,7 @@ try
     await app.Services.MigrateAsync();
     if (app.Services.GetRequiredService<StartOptions>().Demo)
     {
-        await Reach.Demo.DemoNetwork.SeedAsync(app.Services, Console.Out);
+        await SeedDemoAsync(app.Services);
     }
 }
 catch (StartException e)
@@ -218,6 +218,25 @@ app.Lifetime.ApplicationStarted.Register(() =>
 
 await app.RunAsync();
 return 0;
+
+// The demo network, with a progress bar on a terminal (plain lines when the output is redirected, as in scripts).
+static async Task SeedDemoAsync(IServiceProvider services)
+{
+    if (Console.IsOutputRedirected)
+    {
+        await Reach.Demo.DemoNetwork.SeedAsync(services, Console.Out);
+        return;
+    }
+
+    var said = new StringWriter();
+    await Spectre.Console.AnsiConsole.Progress().StartAsync(async context =>
+    {
+        var task = context.AddTask("Seeding the demo network");
+        await Reach.Demo.DemoNetwork.SeedAsync(services, said, progress: new Progress<double>(part => task.Value = part * 100));
+        task.Value = 100;
+    });
+    await Console.Out.WriteAsync(said.ToString());
+}
 
 /// <summary>The host, visible to <c>WebApplicationFactory&lt;Program&gt;</c> in tests.</summary>
 public partial class Program;

@@ -67,7 +67,7 @@ public abstract class DemoNetworkApiTests<TDatabase>(DemoFixture<TDatabase> fixt
         var alex = await SignInAsync(DemoNetwork.Newcomer);
         var before = await ReadAsync(await alex.GetAsync(new Uri("/api/conversations?folder=inbox", UriKind.Relative)));
         using var output = new StringWriter();
-        await DemoNetwork.SeedAsync(fixture.Host.Services, output, TestContext.Current.CancellationToken);
+        await DemoNetwork.SeedAsync(fixture.Host.Services, output, cancel: TestContext.Current.CancellationToken);
         Assert.Contains("nothing was seeded", output.ToString(), StringComparison.Ordinal);
         var after = await ReadAsync(await alex.GetAsync(new Uri("/api/conversations?folder=inbox", UriKind.Relative)));
         Assert.Equal(before.GetProperty("items").GetArrayLength(), after.GetProperty("items").GetArrayLength());
@@ -86,3 +86,40 @@ public abstract class DemoNetworkApiTests<TDatabase>(DemoFixture<TDatabase> fixt
 public sealed class DemoNetworkApiSqliteTests(DemoFixture<SqliteDatabase> fixture) : DemoNetworkApiTests<SqliteDatabase>(fixture);
 
 public sealed class DemoNetworkApiPostgresTests(DemoFixture<PostgresDatabase> fixture) : DemoNetworkApiTests<PostgresDatabase>(fixture);
+
+/// <summary>The demo seed says how far it is (the server shows it as a progress bar on a terminal).</summary>
+public sealed class DemoSeedProgressTests
+{
+    [Fact]
+    public async Task TheSeedReportsItsProgressFromZeroToOne()
+    {
+        var database = new SqliteDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            await using var host = new ReachHost(database.Db);
+            await host.CreateClient().GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
+            var parts = new Recorded();
+            using var output = new StringWriter();
+            await DemoNetwork.SeedAsync(host.Services, output, parts, TestContext.Current.CancellationToken);
+
+            Assert.Equal(0, parts.Values[0]);
+            Assert.Equal(1, parts.Values[^1]);
+            Assert.True(parts.Values.Count > 20, $"{parts.Values.Count} reports");
+            Assert.Equal(parts.Values.Order(), parts.Values);
+            Assert.Contains("seeded", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    // Reports kept as they come (Progress<T> would post them to the thread pool, out of order).
+    private sealed class Recorded : IProgress<double>
+    {
+        public List<double> Values { get; } = [];
+
+        public void Report(double value) => Values.Add(value);
+    }
+}

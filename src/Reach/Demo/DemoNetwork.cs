@@ -78,8 +78,11 @@ public static class DemoNetwork
         ("barbara_s", "Barbara Simons", "Voting technology", "ACM", "basic", WhoCanMessage.Anyone, false),
     ];
 
-    /// <summary>Seeds the demo network into an empty database, and writes how to sign in.</summary>
-    public static async Task SeedAsync(IServiceProvider services, TextWriter output, CancellationToken cancel = default)
+    /// <summary>
+    /// Seeds the demo network into an empty database, and writes how to sign in. <paramref name="progress"/> hears the
+    /// part done, from 0 to 1 (the members are most of the work: each is registered with a hashed password).
+    /// </summary>
+    public static async Task SeedAsync(IServiceProvider services, TextWriter output, IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(output);
@@ -93,8 +96,10 @@ public static class DemoNetwork
             }
         }
 
+        var seeded = 0;
         foreach (var person in People)
         {
+            progress?.Report(0.8 * seeded++ / People.Length);
             await using var scope = services.CreateAsyncScope();
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
             var admin = scope.ServiceProvider.GetRequiredService<AdminService>();
@@ -204,6 +209,7 @@ public static class DemoNetwork
             new Post { AuthorId = ids["hedy"], Body = "We are hiring product designers for a radio startup. Open to work? Say hello.", CreatedAt = now });
         await db.SaveChangesAsync(cancel);
 
+        progress?.Report(1);
         await output.WriteLineAsync($"demo: seeded {People.Length} members, their connections, conversations, invitations and posts.");
         await WriteSignInAsync(output);
     }
