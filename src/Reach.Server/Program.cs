@@ -16,7 +16,7 @@ if (args.Length > 0 && Cli.IsCommand(args[0]))
 
 if (StartOptions.UnknownOption(args) is { } unknown)
 {
-    await Console.Error.WriteLineAsync($"reach: unknown option '{unknown}'. Known: {string.Join(", ", StartOptions.Known.Take(7).Select(o => "--" + o))}.");
+    await Console.Error.WriteLineAsync($"reach: unknown option '{unknown}'. Known: {string.Join(", ", StartOptions.Options.Select(o => "--" + o))}.");
     return 2;
 }
 

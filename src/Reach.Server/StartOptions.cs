@@ -11,8 +11,11 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    /// <summary>The command-line options the server knows; any other <c>--name</c> stops it.</summary>
-    public static readonly string[] Known = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp", "environment", "contentRoot", "applicationName"];
+    /// <summary>Reach's own start options (SPEC §10), as an unknown option's message lists them.</summary>
+    public static readonly string[] Options = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp"];
+
+    /// <summary>Every command-line option the server takes, Reach's and the host's own; any other <c>--name</c> stops it.</summary>
+    public static readonly string[] Known = [.. Options, "environment", "contentRoot", "applicationName"];
 
     /// <summary>The options of validated settings (<see cref="StartSettingsValidator"/> has checked them).</summary>
     public static StartOptions From(StartSettings settings)

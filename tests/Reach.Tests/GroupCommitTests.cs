@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Reach.Data;
 using Reach.Decisions;
-using Reach.Policy;
 
 namespace Reach.Tests;
 
@@ -13,26 +12,11 @@ namespace Reach.Tests;
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
-    private readonly SqliteDatabase _database = new();
-    private ServiceProvider _services = null!;
+    private readonly MigratedSqlite _sqlite = new();
 
-    public async ValueTask InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(ReachPolicy.Default);
-        services.AddSingleton(TimeProvider.System);
-        services.AddReach(_ => DatabaseOptions.Parse(_database.Db));
-        _services = services.BuildServiceProvider();
-        await _services.MigrateAsync(TestContext.Current.CancellationToken);
-    }
+    public ValueTask InitializeAsync() => _sqlite.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _sqlite.DisposeAsync();
 
     [Fact]
     public async Task UnitsQueuedTogetherShareOneCommitAndAFailingUnitIsRolledBackAlone()
@@ -58,7 +42,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             }
         }
 
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _sqlite.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
         var stored = await db.DecisionLog.Select(e => e.SenderId).OrderBy(id => id).ToListAsync(cancel);
         Assert.Equal(Enumerable.Range(0, 40).Where(i => i == 0 || i % 3 != 0).Select(i => (long)i), stored);
@@ -89,7 +73,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             }
         }
 
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _sqlite.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
         var stored = await db.DecisionLog.Select(e => e.SenderId).OrderBy(id => id).ToListAsync(cancel);
         Assert.Equal(Enumerable.Range(0, 20).Where(i => i != 10).Select(i => (long)i), stored);
@@ -111,7 +95,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     private async Task<int> WriteAsync(int id, bool fail, Task gate, bool isolated = true)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _sqlite.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
         return await db.InTransactionAsync(async cancel =>
         {
@@ -124,7 +108,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     private async Task<int> CountThenWriteAsync(CancellationToken cancel)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _sqlite.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
         return await db.InTransactionAsync(async c =>
         {

@@ -1,7 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Reach.Messaging;
-using Reach.Policy;
 
 namespace Reach.Tests;
 
@@ -11,26 +9,11 @@ namespace Reach.Tests;
 /// </summary>
 public sealed class PairStatementPlanTests : IAsyncLifetime
 {
-    private readonly SqliteDatabase _database = new();
-    private ServiceProvider _services = null!;
+    private readonly MigratedSqlite _sqlite = new();
 
-    public async ValueTask InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(ReachPolicy.Default);
-        services.AddSingleton(TimeProvider.System);
-        services.AddReach(_ => DatabaseOptions.Parse(_database.Db));
-        _services = services.BuildServiceProvider();
-        await _services.MigrateAsync(TestContext.Current.CancellationToken);
-    }
+    public ValueTask InitializeAsync() => _sqlite.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _sqlite.DisposeAsync();
 
     public static TheoryData<string> Statements => ["handle", "recipient", "conversation"];
 
@@ -45,7 +28,7 @@ public sealed class PairStatementPlanTests : IAsyncLifetime
             "recipient" => MessagingSql.PairById,
             _ => MessagingSql.PairByConversation,
         };
-        await using var connection = new SqliteConnection($"Data Source={_database.Db}");
+        await using var connection = new SqliteConnection($"Data Source={_sqlite.Database.Db}");
         await connection.OpenAsync(cancel);
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + statement.Sqlite;
