@@ -77,6 +77,8 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 {
     options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
     options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+    // Numbers are numbers: "5" for a count is a 400 naming the field, and the API document types integers as integers.
+    options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
     options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
 });
 // Pages, JSON and static files are compressed for clients that ask (Brotli, else gzip), at the fastest level; the live
@@ -90,7 +92,7 @@ builder.Services.AddResponseCompression(options =>
     options.MimeTypes = [.. Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes, "application/problem+json", "image/svg+xml"];
 });
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [DatabaseReadiness.Tag]);
-builder.Services.AddOpenApi();
+builder.Services.AddReachOpenApi();
 builder.Services.AddHostedService<ReachabilitySweeper>();
 // Metrics at /metrics: HTTP (ASP.NET Core and Kestrel), the runtime, the database client (Npgsql, EF Core) and
 // Reach's own (docs/OPERATIONS.md lists what to alert on).
@@ -174,7 +176,7 @@ app.MapScalarApiReference("/docs");
 app.MapPrometheusScrapingEndpoint("/metrics");
 // Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
 app.MapGet("/favicon.ico", () => TypedResults.Redirect(Assets.Versioned("/favicon.svg"), permanent: true)).ExcludeFromDescription();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
 // Liveness (the process answers) and readiness (its database answers too: 503 when not), as health checks.
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(DatabaseReadiness.Tag) });

@@ -19,15 +19,17 @@ public static class AdminApi
 {
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var group = app.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().WithMetadata(new AdminKeyRequired());
 
         group.MapPut("/members/{handle}/tier", async Task<Results<Ok<AdminMemberJson>, ProblemHttpResult>> (
             string handle, TierRequest request, AdminService admin, ReachPolicy policy, CancellationToken cancel) =>
-            Respond(await admin.SetTierAsync(handle, request, cancel), policy));
+            Respond(await admin.SetTierAsync(handle, request, cancel), policy))
+            .Describe("setMemberTier", "Set a member's tier", "Moves the member to a tier of the policy; a tier with InMail grants its credits at once.");
 
         group.MapPut("/members/{handle}/status", async Task<Results<Ok<AdminMemberJson>, ProblemHttpResult>> (
             string handle, StatusRequest request, AdminService admin, ReachPolicy policy, CancellationToken cancel) =>
-            Respond(await admin.SetStatusAsync(handle, request, cancel), policy));
+            Respond(await admin.SetStatusAsync(handle, request, cancel), policy))
+            .Describe("setMemberStatus", "Set a member's status", "Active, restricted (until a date: may read but not write first messages), suspended or deactivated.");
 
         group.MapPost("/members/{handle}/credits", async Task<Results<Ok<CreditsJson>, ProblemHttpResult>> (
             string handle, CreditGrantRequest request, AdminService admin, ReachPolicy policy, CancellationToken cancel) =>
@@ -43,7 +45,8 @@ public static class AdminApi
                 change.Account.Balance,
                 [.. change.Added.Select(e => new LedgerEntryJson(e.At, e.Kind.Code(), e.Amount, e.BalanceAfter, e.Ref))],
                 null, 0, 0));
-        });
+        })
+            .Describe("grantCredits", "Grant or take InMail credits", "Adds (or, with a negative amount, takes) InMail credits, with a note kept in the member's ledger.").CanAnswer(StatusCodes.Status409Conflict);
 
         group.MapGet("/decisions", async Task<Results<Ok<ExplanationJson>, ProblemHttpResult>> (
             AdminService admin, ReachPolicy policy, [FromQuery] string? sender, [FromQuery] string? recipient, CancellationToken cancel) =>
@@ -56,7 +59,8 @@ public static class AdminApi
 
             var x = outcome.Value!;
             return TypedResults.Ok(new ExplanationJson(x.Sender.Handle, x.Recipient.Handle, TraceJson.From(x.Regular, policy), TraceJson.From(x.InMail, policy)));
-        });
+        })
+            .Describe("explainDecision", "The trace of a decision", "Every rule between a sender and a recipient with its outcome, for a regular message and for an InMail, decided now.").CanAnswer(StatusCodes.Status404NotFound);
 
         group.MapGet("/decisions/locked", async Task<Results<Ok<ListJson<LockedCount>>, ProblemHttpResult>> (
             AdminService admin, ReachPolicy policy, TimeProvider clock, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancel) =>
@@ -73,7 +77,8 @@ public static class AdminApi
             }
 
             return TypedResults.Ok(new ListJson<LockedCount>(await admin.LockedCountsAsync(first, last, cancel)));
-        });
+        })
+            .Describe("countLockedDecisions", "Locked decisions by reason", "How many sends were locked, by reason, in a period of the decision log.");
 
         group.MapPut("/clock", async Task<Results<Ok<ClockJson>, ProblemHttpResult>> (
             ClockRequest request, TimeProvider clock, ReachPolicy policy, Bookmarks.Reachability reachability, CancellationToken cancel) =>
@@ -98,7 +103,8 @@ public static class AdminApi
             // What the new time changes (a period's start, an expiry) is found now, as the sweep would on a real clock.
             await reachability.SweepAsync(cancel);
             return TypedResults.Ok(new ClockJson(manual.GetUtcNow()));
-        });
+        })
+            .Describe("setClock", "Set the clock", "Sets the server's time, when it runs with `--clock manual` (demos of month ends and expiries); 409 `clock_not_manual` otherwise.").CanAnswer(StatusCodes.Status409Conflict);
     }
 
     private static Results<Ok<AdminMemberJson>, ProblemHttpResult> Respond(Outcome<Members.Member> outcome, ReachPolicy policy)

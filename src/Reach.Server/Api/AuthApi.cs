@@ -33,7 +33,8 @@ public static class AuthApi
             return outcome.Failure is { } failure
                 ? Problems.For(failure, policy)
                 : TypedResults.Created($"/api/members/{outcome.Value!.Handle}", MemberJson.From(outcome.Value, policy));
-        }).RequireRateLimiting(RequestLimits.SignIn);
+        }).RequireRateLimiting(RequestLimits.SignIn)
+            .Describe("register", "Register a member", "Creates a member with an email, a password, a handle and a display name; 409 `conflict` names the field (email or handle) that is taken.").CanAnswer(StatusCodes.Status409Conflict);
 
         group.MapPost("/token", async Task<Results<SignInHttpResult, ProblemHttpResult, EmptyHttpResult>> (
             TokenRequest request, SignInGuard guard, SignInManager<Member> signIn, ReachPolicy policy, HttpContext http) =>
@@ -61,7 +62,8 @@ public static class AuthApi
             }
 
             return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(member), authenticationScheme: IdentityConstants.BearerScheme);
-        }).RequireRateLimiting(RequestLimits.SignIn);
+        }).RequireRateLimiting(RequestLimits.SignIn)
+            .Describe("signIn", "Sign in for a token pair", "An access token (15 minutes) and a refresh token for an email and password; 401 for wrong credentials, 429 after too many failed sign-ins for the address.").Produces<AccessTokenResponse>().CanAnswer(StatusCodes.Status401Unauthorized);
 
         // A new access token (and refresh token) for a refresh token that is still good: not expired, issued under the
         // member's security stamp in force (a sign-out or a password change ends it), the member not deactivated.
@@ -82,7 +84,8 @@ public static class AuthApi
             }
 
             return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(member), authenticationScheme: IdentityConstants.BearerScheme);
-        }).RequireRateLimiting(RequestLimits.SignIn);
+        }).RequireRateLimiting(RequestLimits.SignIn)
+            .Describe("refreshToken", "Refresh the token pair", "A new access and refresh token for a refresh token still good: not expired, issued before no sign-out or password change.").Produces<AccessTokenResponse>().CanAnswer(StatusCodes.Status401Unauthorized);
 
         // Ends every token and cookie of the member, on every process (the security stamp is rotated).
         group.MapPost("/signout", async Task<NoContent> (ClaimsPrincipal user, UserManager<Member> users, MemberSessions sessions) =>
@@ -95,7 +98,8 @@ public static class AuthApi
 
             sessions.Forget(id);
             return TypedResults.NoContent();
-        }).RequireAuthorization();
+        }).RequireAuthorization()
+            .Describe("signOut", "Sign out everywhere", "Ends every token and cookie of the member, on every server process.");
     }
 
     /// <summary>
@@ -135,7 +139,8 @@ public static class AuthApi
 
             sessions.Forget(member.Id);
             return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(member), authenticationScheme: IdentityConstants.BearerScheme);
-        }).WithTags("Me").RequireAuthorization();
+        }).WithTags("Me").RequireAuthorization()
+            .Describe("changePassword", "Change the password", "Checks the current password, sets the new one, ends every other sign-in of the member and answers a new token pair.").Produces<AccessTokenResponse>();
 
     internal static ProblemHttpResult WrongCredentials(string title = "Wrong email or password.") => TypedResults.Problem(
         title: title, statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" });

@@ -19,20 +19,23 @@ public static class BookmarksApi
         {
             var list = await bookmarks.ListWithDecisionsAsync(user.MemberId(), cancel);
             return TypedResults.Ok(new ListJson<BookmarkJson>([.. list.Select(b => new BookmarkJson(MemberJson.From(b.Member, policy), DecisionJson.From(b.Decision, policy)))]));
-        });
+        })
+            .Describe("listBookmarks", "List bookmarks", "The members the caller bookmarked, each with whether the caller can message them now.");
 
         group.MapPut("/{handle}", async Task<Results<NoContent, ProblemHttpResult>> (
             string handle, ClaimsPrincipal user, BookmarkService bookmarks, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await bookmarks.AddAsync(user.MemberId(), handle, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        });
+        })
+            .Describe("addBookmark", "Bookmark a member", "The caller is notified when the member becomes reachable.");
 
         group.MapDelete("/{handle}", async Task<Results<NoContent, ProblemHttpResult>> (
             string handle, ClaimsPrincipal user, BookmarkService bookmarks, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await bookmarks.RemoveAsync(user.MemberId(), handle, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        });
+        })
+            .Describe("removeBookmark", "Remove a bookmark", "Remove a bookmark.");
     }
 }

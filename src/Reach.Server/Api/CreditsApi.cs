@@ -23,6 +23,7 @@ public static class CreditsApi
                 statement.NextGrantAt,
                 statement.NextGrantAmount,
                 statement.ExpiringWithin30Days));
-        }).WithTags("Credits").RequireAuthorization();
+        }).WithTags("Credits").RequireAuthorization()
+            .Describe("getCredits", "InMail credits", "The balance, the next grant and expiry, and the ledger of the caller's InMail credits.");
     }
 }

@@ -68,29 +68,34 @@ public static class MembersApi
             return decided.Failure is { } failure
                 ? Problems.For(failure, policy)
                 : TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), hint, DecisionJson.From(decided.Value!, policy)));
-        });
+        })
+            .Describe("getMember", "A member's profile", "The member's public profile, receptiveness hints, and whether the caller can message them (the pre-flight's decision).");
 
         var me = app.MapGroup("/api/me").WithTags("Me").RequireAuthorization();
 
         me.MapGet("/profile", async Task<Ok<MemberJson>> (ClaimsPrincipal user, ReachDb db, ReachPolicy policy, CancellationToken cancel) =>
-            TypedResults.Ok(MemberJson.From(await db.Members.AsNoTracking().FirstAsync(m => m.Id == user.MemberId(), cancel), policy)));
+            TypedResults.Ok(MemberJson.From(await db.Members.AsNoTracking().FirstAsync(m => m.Id == user.MemberId(), cancel), policy)))
+            .Describe("getMyProfile", "My profile", "My profile.");
 
         me.MapPatch("/profile", async Task<Results<Ok<MemberJson>, ProblemHttpResult>> (
             ProfilePatch patch, ClaimsPrincipal user, AccountService accounts, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await accounts.UpdateProfileAsync(user.MemberId(), patch, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(MemberJson.From(outcome.Value!, policy));
-        });
+        })
+            .Describe("updateMyProfile", "Update my profile", "Changes the fields given (display name, headline, company, open to work).");
 
         me.MapGet("/settings", async Task<Ok<SettingsJson>> (ClaimsPrincipal user, ReachDb db, CancellationToken cancel) =>
-            TypedResults.Ok(SettingsJson.From(await db.Members.AsNoTracking().FirstAsync(m => m.Id == user.MemberId(), cancel))));
+            TypedResults.Ok(SettingsJson.From(await db.Members.AsNoTracking().FirstAsync(m => m.Id == user.MemberId(), cancel))))
+            .Describe("getMySettings", "My messaging settings", "Who may message the caller, whether InMail is accepted, open profile.");
 
         me.MapPut("/settings", async Task<Results<Ok<SettingsJson>, ProblemHttpResult>> (
             SettingsRequest request, ClaimsPrincipal user, AccountService accounts, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await accounts.UpdateSettingsAsync(user.MemberId(), request, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(SettingsJson.From(outcome.Value!));
-        });
+        })
+            .Describe("updateMySettings", "Set my messaging settings", "Who may message the caller (`anyone`, `connections`, `knownContacts`), whether InMail is accepted, open profile.");
 
         me.MapPut("/address-book", async Task<Results<Ok<AddressBookJson>, ProblemHttpResult>> (
             HttpRequest http, ClaimsPrincipal user, AccountService accounts, ReachPolicy policy, CancellationToken cancel) =>
@@ -106,21 +111,24 @@ public static class MembersApi
                 ? Problems.For(failure, policy)
                 : TypedResults.Ok(new AddressBookJson(outcome.Value, [.. import.Value.Skipped.Select(row => new SkippedRowJson(row.Row, row.Reason, row.Value))]));
         }).Accepts<AddressBookRequest>("application/json", "text/csv", "text/vcard", "text/x-vcard")
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(AddressBookBody.MaxBytes));
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(AddressBookBody.MaxBytes))
+            .Describe("replaceAddressBook", "Replace my address book", "The emails of people who may message the caller under `knownContacts`: a JSON list, CSV (`text/csv`) or vCard 3/4 (`text/vcard`). Rows without a usable email are skipped and listed.");
 
         me.MapGet("/connections", async Task<Ok<ListJson<ConnectionJson>>> (
             ClaimsPrincipal user, ConnectionService connections, ReachPolicy policy, CancellationToken cancel) =>
         {
             var list = await connections.ListAsync(user.MemberId(), cancel);
             return TypedResults.Ok(new ListJson<ConnectionJson>([.. list.Select(c => new ConnectionJson(MemberJson.From(c.Member, policy), c.Since))]));
-        });
+        })
+            .Describe("listConnections", "List my connections", "List my connections.");
 
         me.MapDelete("/connections/{handle}", async Task<Results<NoContent, ProblemHttpResult>> (
             string handle, ClaimsPrincipal user, ConnectionService connections, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await connections.RemoveAsync(user.MemberId(), handle, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        });
+        })
+            .Describe("removeConnection", "Remove a connection", "Remove a connection.");
     }
 }
 

@@ -46,7 +46,8 @@ public static class MessagesApi
             // Written by the generated serializer's own options: code that writes the object directly, not through
             // per-property metadata (the API's options, with their converters, can only use the metadata).
             return new PipeJson<DecisionJson>(DecisionJson.From(outcome.Value!, policy), ApiJson.Default.DecisionJson);
-        }).WithTags("Messages").RequireAuthorization().RequireRateLimiting(RequestLimits.Preflights).Produces<DecisionJson>();
+        }).WithTags("Messages").RequireAuthorization().RequireRateLimiting(RequestLimits.Preflights).Produces<DecisionJson>()
+            .Describe("preflight", "Can I message this member?", "The decision a send would get now, without sending: allowed or locked, the channel and cost, every reason and every remedy, and outreach tips. `inMail=true` asks about an InMail; `recipientEmail` about the known-contacts rule.");
 
         var messages = app.MapGroup("/api/messages").WithTags("Messages").RequireAuthorization();
         messages.MapPost("/", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
@@ -55,7 +56,8 @@ public static class MessagesApi
         {
             var outcome = await messaging.SendAsync(user.MemberId(), request, idempotencyKey, cancel);
             return Respond(outcome, policy);
-        }).RequireRateLimiting(RequestLimits.Sends);
+        }).RequireRateLimiting(RequestLimits.Sends)
+            .Describe("sendMessage", "Send a message", "Sends a first message (or one in an existing conversation) to a member by handle, as a regular message or an InMail. 201 with the message; 403 `message_locked` with every reason and remedy; an `Idempotency-Key` makes a retry safe.").CanLock().CanAnswer(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
 
         var conversations = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
         conversations.MapGet("/", async Task<Results<Ok<ListJson<ConversationJson>>, ProblemHttpResult>> (
@@ -78,7 +80,8 @@ public static class MessagesApi
                 c.Id, c.Folder, MemberJson.From(c.With, policy), c.LastMessageAt,
                 c.Last is { } last ? new LastMessageJson(last.FromHandle, last.Preview, last.SentAt) : null, c.Unread)).ToList();
             return TypedResults.Ok(new ListJson<ConversationJson>(items, Paging.Next(items.Count, ConversationService.PageSize, pageNumber)));
-        });
+        })
+            .Describe("listConversations", "List conversations", "The caller's conversations in a folder (`inbox`, `requests`, `sent`), newest first, a page at a time.");
 
         conversations.MapGet("/{id:long}", async Task<Results<Ok<ConversationDetailJson>, ProblemHttpResult>> (
             long id, ClaimsPrincipal user, ConversationService service, ReachPolicy policy, CancellationToken cancel) =>
@@ -94,7 +97,8 @@ public static class MessagesApi
                 detail.Summary.Id, detail.Summary.Folder, MemberJson.From(detail.Summary.With, policy),
                 [.. detail.Messages.Select(m => new MessageJson(m.Message.Id, m.FromHandle, m.Message.Body, m.Message.Subject, m.Message.Channel, m.Message.CreditsCharged, m.Message.SentAt))],
                 detail.Summary.Unread, detail.ReadByOther));
-        });
+        })
+            .Describe("getConversation", "A conversation", "The conversation with its messages, how many are unread, and how far the other member has read.");
 
         // A client says its member has read the conversation (the page does so when it opens it).
         conversations.MapPost("/{id:long}/read", async Task<Results<NoContent, ProblemHttpResult>> (
@@ -102,26 +106,30 @@ public static class MessagesApi
         {
             var outcome = await service.MarkReadAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        });
+        })
+            .Describe("markConversationRead", "Mark a conversation read", "Mark a conversation read.");
 
         conversations.MapPost("/{id:long}/messages", async Task<Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult>> (
             long id, ReplyRequest request, ClaimsPrincipal user, SendMessage messaging, ReachPolicy policy, CancellationToken cancel) =>
             Respond(await messaging.ReplyAsync(user.MemberId(), id, request.Body, cancel), policy))
-            .RequireRateLimiting(RequestLimits.Sends);
+            .RequireRateLimiting(RequestLimits.Sends)
+            .Describe("reply", "Reply in a conversation", "Writes in a conversation; decided by the same rules as a first message (403 `message_locked`).").CanLock();
 
         conversations.MapPost("/{id:long}/accept", async Task<Results<NoContent, ProblemHttpResult>> (
             long id, ClaimsPrincipal user, RespondToRequest requests, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await requests.AcceptAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        });
+        })
+            .Describe("acceptRequest", "Accept a message request", "Moves a message request to the inbox; the sender may write again.");
 
         conversations.MapPost("/{id:long}/decline", async Task<Results<NoContent, ProblemHttpResult>> (
             long id, ClaimsPrincipal user, RespondToRequest requests, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await requests.DeclineAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.NoContent();
-        });
+        })
+            .Describe("declineRequest", "Decline a message request", "The sender may not write again in this conversation.");
     }
 
     private static Results<Created<SendResult>, ContentHttpResult, ProblemHttpResult> Respond(SendOutcome outcome, ReachPolicy policy)

@@ -54,7 +54,8 @@ public static class NotificationsApi
             var count = await notifications.UnreadCountAsync(me, cancel);
             var more = items.Count == NotificationService.PageSize ? items[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return TypedResults.Ok(new NotificationListJson([.. items.Select(NotificationJson.From)], count, more));
-        }).RequireAuthorization();
+        }).RequireAuthorization()
+            .Describe("listNotifications", "List notifications", "The caller's notifications, newest first, with how many are unread.");
 
         group.MapPost("/read", async Task<Results<Ok<MarkReadJson>, ProblemHttpResult>> (
             ClaimsPrincipal user, NotificationService notifications, ReachPolicy policy, [FromBody] MarkReadRequest? request, CancellationToken cancel) =>
@@ -67,13 +68,15 @@ public static class NotificationsApi
             var me = user.MemberId();
             var marked = await notifications.MarkReadAsync(me, request?.Ids, cancel);
             return TypedResults.Ok(new MarkReadJson(marked, await notifications.UnreadCountAsync(me, cancel)));
-        }).RequireAuthorization();
+        }).RequireAuthorization()
+            .Describe("markNotificationsRead", "Mark notifications read", "Marks read every notification up to an id.");
 
         // Pages listen with their cookie, API clients with their token; the stream only reads.
         // A stream ends when its client leaves or when the server stops, so that shutting down never waits on it.
         group.MapGet("/stream", (ClaimsPrincipal user, IServiceScopeFactory scopes, LiveNotifications live, IHostApplicationLifetime lifetime, CancellationToken cancel) =>
             TypedResults.ServerSentEvents(Stream(user.MemberId(), scopes, live, lifetime, cancel), eventType: "notifications"))
-            .RequireAuthorization(WebAuth.MemberAnyScheme);
+            .RequireAuthorization(WebAuth.MemberAnyScheme)
+            .Describe("streamNotifications", "Live notifications", "Server-sent events: each new notification as it happens.");
     }
 
     // The current state first, then again after every wake-up, until the client goes away.

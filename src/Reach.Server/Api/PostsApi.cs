@@ -36,14 +36,16 @@ public static class PostsApi
         {
             var outcome = await posts.CreateAsync(user.MemberId(), request.Body, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Created($"/api/posts/{outcome.Value!.Id}", PostJson.From(outcome.Value, policy));
-        });
+        })
+            .Describe("createPost", "Write a post", "A post; each `@handle` in it mentions that member, who is notified.");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<PostJson>, ProblemHttpResult>> (
             long id, ClaimsPrincipal user, PostService posts, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await posts.GetAsync(user.MemberId(), id, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Ok(PostJson.From(outcome.Value!, policy));
-        });
+        })
+            .Describe("getPost", "A post", "The post with its comments.");
 
         group.MapPost("/{id:long}/comments", async Task<Results<Created<CommentJson>, ProblemHttpResult>> (
             long id, CommentRequest request, ClaimsPrincipal user, PostService posts, ReachPolicy policy, CancellationToken cancel) =>
@@ -56,14 +58,16 @@ public static class PostsApi
 
             var c = outcome.Value!;
             return TypedResults.Created($"/api/posts/{id}", new CommentJson(c.Id, MemberJson.From(c.Author, policy), c.Body, c.ReplyToId, c.CreatedAt));
-        });
+        })
+            .Describe("commentOnPost", "Comment on a post", "Comment on a post.");
 
         group.MapPost("/{id:long}/shares", async Task<Results<Created<PostJson>, ProblemHttpResult>> (
             long id, ShareRequest request, ClaimsPrincipal user, PostService posts, ReachPolicy policy, CancellationToken cancel) =>
         {
             var outcome = await posts.ShareAsync(user.MemberId(), id, request, cancel);
             return outcome.Failure is { } failure ? Problems.For(failure, policy) : TypedResults.Created($"/api/posts/{outcome.Value!.Id}", PostJson.From(outcome.Value, policy));
-        });
+        })
+            .Describe("sharePost", "Share a post", "Share a post.");
 
         app.MapGet("/api/members/{handle}/posts", async Task<Results<Ok<ListJson<PostJson>>, ProblemHttpResult>> (
             string handle, ClaimsPrincipal user, ReachDb db, PostService posts, ReachPolicy policy, CancellationToken cancel) =>
@@ -78,6 +82,7 @@ public static class PostsApi
 
             var list = await posts.ListAsync(me, member.Id, cancel);
             return TypedResults.Ok(new ListJson<PostJson>([.. list.Select(p => PostJson.From(p, policy))]));
-        }).WithTags("Posts").RequireAuthorization();
+        }).WithTags("Posts").RequireAuthorization()
+            .Describe("listMemberPosts", "A member's posts", "Newest first, a page at a time.");
     }
 }

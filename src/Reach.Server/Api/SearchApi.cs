@@ -33,7 +33,8 @@ public static class SearchApi
             return TypedResults.Ok(new ListJson<SearchHitJson>(
                 [.. result.Hits.Select(hit => new SearchHitJson(MemberJson.From(hit.Member, policy), hit.Member.Receptiveness, hit.Member.ConnectionCount, DecisionJson.From(hit.Decision, policy)))],
                 result.NextPage?.ToString(CultureInfo.InvariantCulture)));
-        }).WithTags("Search").RequireAuthorization();
+        }).WithTags("Search").RequireAuthorization()
+            .Describe("searchMembers", "Search members", "Members by name, headline or company, each with whether the caller can message them; `reachable=true` keeps only those.");
 
     /// <summary>Reads the query string's values, or null when one is not of its type.</summary>
     public static SearchQuery? Parse(string? q, string? openToWork, string? minConnections, string? premium, string? reachable, string? sort, string? page) =>
