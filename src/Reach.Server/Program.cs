@@ -194,6 +194,7 @@ app.MapInvitations();
 app.MapCredits();
 app.MapSafety();
 app.MapAdmin();
+app.MapWhatIf();
 app.MapNotifications();
 app.MapBookmarks();
 app.MapPosts();

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Reach.Bookmarks;
 using Reach.Credits;
 using Reach.Data;
-using Reach.Decisions;
 using Reach.Invitations;
 using Reach.Members;
 using Reach.Messaging;
@@ -77,7 +76,6 @@ public static class ReachServices
         services.AddSingleton<FactsReader>();
         services.AddSingleton<MemberSessions>();
         services.AddScoped<CreditLedger>();
-        services.AddScoped<DecisionLog>();
         services.AddScoped<IdempotencyKeys>();
         services.AddScoped<AnsweredInMails>();
         services.AddSingleton<Preflight>();
@@ -90,6 +88,7 @@ public static class ReachServices
         services.AddScoped<SafetyService>();
         services.AddScoped<CreditService>();
         services.AddScoped<AdminService>();
+        services.AddScoped<Decisions.WhatIf>();
         services.AddScoped<NotificationService>();
         services.AddScoped<BookmarkService>();
         services.AddScoped<Reachability>();

@@ -24,6 +24,15 @@ public sealed class DecisionLogEntry
     /// <summary>The <see cref="Policy.DecisionTrace"/> bits.</summary>
     public long TraceBits { get; set; }
 
+    /// <summary>The sender's tier then (null for decisions logged before facts were kept).</summary>
+    public string? SenderTier { get; set; }
+
+    /// <summary>The recipient's tier then.</summary>
+    public string? RecipientTier { get; set; }
+
+    /// <summary>The facts it was decided on (<see cref="Policy.LoggedFacts"/>), for what-if replays.</summary>
+    public long? Facts { get; set; }
+
     /// <summary><c>preflight</c> or <c>send</c>.</summary>
     public required string Source { get; set; }
 }

@@ -166,11 +166,11 @@ internal static class MessagingSql
             AND (c."RequestForId" = @r OR NOT c."Declined" OR (CASE WHEN c."LowId" = @r THEN c."LowHasWritten" ELSE c."HighHasWritten" END))
         """, "r", "s", "now", "requestText", "messageText", "low", "high");
 
-    /// <summary>A send decision, for operators (allowed or locked, every reason, the trace).</summary>
+    /// <summary>A send decision, for operators (allowed or locked, every reason, the trace), with the facts it was decided on.</summary>
     public static readonly Statement DecisionLog = new("""
-        INSERT INTO "DecisionLog" ("At", "Day", "SenderId", "RecipientId", "InMail", "Allowed", "ReasonBits", "TraceBits", "Source")
-        VALUES (@now, @day, @s, @r, @inMail, @allowed, @reasons, @trace, 'send')
-        """, "now", "day", "s", "r", "inMail", "allowed", "reasons", "trace");
+        INSERT INTO "DecisionLog" ("At", "Day", "SenderId", "RecipientId", "InMail", "Allowed", "ReasonBits", "TraceBits", "Source", "SenderTier", "RecipientTier", "Facts")
+        VALUES (@now, @day, @s, @r, @inMail, @allowed, @reasons, @trace, 'send', @senderTier, @recipientTier, @facts)
+        """, "now", "day", "s", "r", "inMail", "allowed", "reasons", "trace", "senderTier", "recipientTier", "facts");
 
     /// <summary>
     /// A cold message takes one place of the recipient's cap for the period: one statement, so concurrent senders on

@@ -140,13 +140,13 @@ public sealed class SendMessage(
                 var decision = MessageRules.Decide(policy, decisionFacts);
                 if (!decision.Allowed)
                 {
-                    await LogAsync(senderId, pair.RecipientId, decision, wrongEmail, now, c);
+                    await LogAsync(senderId, pair.RecipientId, decision, decisionFacts, wrongEmail, c);
                     return decision.Error == DecisionError.MemberNotFound
                         ? new SendOutcome.Refused(Failure.NotFound("Member"))
                         : new SendOutcome.Locked(decision.ForSender(policy.Explain));
                 }
 
-                var result = await WriteAsync(senderId, pair, request, kind, decision, wrongEmail, idempotencyKey, now, c);
+                var result = await WriteAsync(senderId, pair, request, decisionFacts, decision, wrongEmail, idempotencyKey, c);
                 if (decision.Cost > 0)
                 {
                     var sender = await db.LockMemberAsync(senderId, c) ?? throw new InvalidOperationException("The sender vanished.");
@@ -192,9 +192,10 @@ public sealed class SendMessage(
 
     // Everything an allowed message writes, in one batch; the place of the cap last.
     private async Task<SendResult> WriteAsync(
-        long senderId, PairFacts pair, SendRequest request, MessageKind kind, Decision decision, bool wrongEmail, string? idempotencyKey,
-        DateTimeOffset now, CancellationToken cancel)
+        long senderId, PairFacts pair, SendRequest request, DecisionFacts facts, Decision decision, bool wrongEmail, string? idempotencyKey,
+        CancellationToken cancel)
     {
+        var (kind, now) = (facts.Kind, facts.Now);
         var r = pair.RecipientId;
         var (low, high) = senderId < r ? (senderId, r) : (r, senderId);
         var channel = decision.Channel.Code()!;
@@ -223,7 +224,7 @@ public sealed class SendMessage(
                     .Set("r", r).Set("s", senderId).Set("now", now).Set("low", low).Set("high", high)
                     .Set("requestText", $"{pair.SenderName} sent you {(kind == MessageKind.InMail ? "an InMail" : "a message request")}.")
                     .Set("messageText", $"{pair.SenderName} sent you a message.");
-                AddLog(batch, senderId, r, decision, now);
+                AddLog(batch, senderId, r, decision, facts);
                 if (wrongEmail)
                 {
                     batch.Add(MessagingSql.CountWrongEmail).Set("s", senderId).Set("day", PairFacts.Day(now));
@@ -319,17 +320,20 @@ public sealed class SendMessage(
         _ => false,
     };
 
-    private static void AddLog(StatementBatch batch, long senderId, long recipientId, Decision decision, DateTimeOffset now) =>
+    // The decision with the facts it was decided on, so that a what-if replay can decide it again (PolicyReplay).
+    private static void AddLog(StatementBatch batch, long senderId, long recipientId, Decision decision, in DecisionFacts facts) =>
         batch.Add(MessagingSql.DecisionLog)
-            .Set("now", now).Set("day", PairFacts.Day(now)).Set("s", senderId).Set("r", recipientId)
+            .Set("now", facts.Now).Set("day", PairFacts.Day(facts.Now)).Set("s", senderId).Set("r", recipientId)
             .Set("inMail", decision.Kind == MessageKind.InMail).Set("allowed", decision.Allowed)
-            .Set("reasons", (int)decision.Reasons.Bits).Set("trace", (long)decision.Trace.Bits);
+            .Set("reasons", (int)decision.Reasons.Bits).Set("trace", (long)decision.Trace.Bits)
+            .Set("senderTier", facts.Sender.Tier.Id).Set("recipientTier", facts.Recipient.Tier.Id).Set("facts", LoggedFacts.Pack(facts));
 
     // A locked send is logged, and a wrong email counted, in the send's transaction.
-    private async Task LogAsync(long senderId, long recipientId, Decision decision, bool wrongEmail, DateTimeOffset now, CancellationToken cancel)
+    private async Task LogAsync(long senderId, long recipientId, Decision decision, DecisionFacts facts, bool wrongEmail, CancellationToken cancel)
     {
+        var now = facts.Now;
         await using var batch = StatementBatch.On(db);
-        AddLog(batch, senderId, recipientId, decision, now);
+        AddLog(batch, senderId, recipientId, decision, facts);
         if (wrongEmail)
         {
             batch.Add(MessagingSql.CountWrongEmail).Set("s", senderId).Set("day", PairFacts.Day(now));
@@ -340,10 +344,11 @@ public sealed class SendMessage(
 
     private async Task<Decision> LogCapReachedAsync(long senderId, CapTakenException taken, CancellationToken cancel)
     {
-        var decision = MessageRules.Decide(policy, taken.Facts with { ColdMessagesReceived = taken.Facts.Recipient.Tier.ReceiveCap });
+        var full = taken.Facts with { ColdMessagesReceived = taken.Facts.Recipient.Tier.ReceiveCap };
+        var decision = MessageRules.Decide(policy, full);
         await db.InTransactionAsync(async c =>
         {
-            await LogAsync(senderId, taken.RecipientId, decision, wrongEmail: false, taken.Facts.Now, c);
+            await LogAsync(senderId, taken.RecipientId, decision, full, wrongEmail: false, c);
             return true;
         }, cancel);
         return decision.ForSender(policy.Explain);

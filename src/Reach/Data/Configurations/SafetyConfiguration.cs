@@ -47,5 +47,7 @@ internal sealed class DecisionLogConfiguration : IEntityTypeConfiguration<Decisi
         builder.HasIndex(entry => new { entry.Day, entry.Allowed });
         builder.Property(entry => entry.Day).HasMaxLength(10);
         builder.Property(entry => entry.Source).HasMaxLength(10);
+        builder.Property(entry => entry.SenderTier).HasMaxLength(40);
+        builder.Property(entry => entry.RecipientTier).HasMaxLength(40);
     }
 }

@@ -230,6 +230,9 @@ namespace Reach.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<long?>("Facts")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("InMail")
                         .HasColumnType("boolean");
 
@@ -239,8 +242,16 @@ namespace Reach.Data.Migrations.Postgres
                     b.Property<long>("RecipientId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("RecipientTier")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<long>("SenderId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("SenderTier")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Source")
                         .IsRequired()

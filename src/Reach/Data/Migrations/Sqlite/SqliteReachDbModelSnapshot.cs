@@ -216,6 +216,9 @@ namespace Reach.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("Facts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("InMail")
                         .HasColumnType("INTEGER");
 
@@ -225,8 +228,16 @@ namespace Reach.Data.Migrations.Sqlite
                     b.Property<long>("RecipientId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RecipientTier")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("SenderId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SenderTier")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
                         .IsRequired()
