@@ -9,7 +9,7 @@ namespace Reach.Server;
 
 /// <summary>
 /// The <c>reach</c> commands for operators (SPEC §10), on the same database as the server, parsed by
-/// System.CommandLine: <c>migrate</c>, <c>tier</c>, <c>status</c>, <c>credits</c>, <c>explain</c>, each with
+/// System.CommandLine: <c>migrate</c>, <c>tier</c>, <c>status</c>, <c>credits</c>, <c>explain</c>, <c>whatif</c>, each with
 /// <c>--help</c>. Exit codes: 0 done, 1 refused (an unknown member, a rule), 2 bad usage (printed with the command's help).
 /// </summary>
 public static class Cli
@@ -20,7 +20,7 @@ public static class Cli
 
     public const int BadUsage = 2;
 
-    private static readonly string[] Commands = ["migrate", "tier", "status", "credits", "explain", "help", "--help", "-h", "-?"];
+    private static readonly string[] Commands = ["migrate", "tier", "status", "credits", "explain", "whatif", "help", "--help", "-h", "-?"];
 
     /// <summary>Whether the first argument names a command (or asks for help) rather than starting the server.</summary>
     public static bool IsCommand(string arg) => Commands.Contains(arg, StringComparer.Ordinal);
@@ -60,7 +60,8 @@ public static class Cli
             DefaultValueFactory = _ => "reach.db",
             Recursive = true,
         };
-        var policyFile = new Option<string?>("--policy") { Description = "The policy file the server runs with (tiers and their names).", HelpName = "file", Recursive = true };
+        // The server's policy file, on each command but whatif, whose --policy is the candidate (its --in-force this).
+        var policyFile = new Option<string?>("--policy") { Description = "The policy file the server runs with (tiers and their names).", HelpName = "file" };
         var root = new Command(
             "reach",
             "Reach decides who may message whom. Without a command, `reach` starts the server: --urls, --db, --admin-key, " +
@@ -69,7 +70,6 @@ public static class Cli
             new System.CommandLine.Help.HelpOption(),
         };
         root.Options.Add(db);
-        root.Options.Add(policyFile);
 
         var migrate = new Command("migrate", "Apply the database's migrations (the server also applies them at start).");
         migrate.SetAction((parse, cancel) => WithAdminAsync(parse, db, policyFile, (_, _) => Task.FromResult(Say("The database is up to date.")), cancel));
@@ -123,12 +123,31 @@ public static class Cli
         explain.SetAction((parse, cancel) => WithAdminAsync(parse, db, policyFile, (admin, policy) =>
             ExplainAsync(admin, parse.GetValue(sender)!, parse.GetValue(recipient)!, policy, cancel), cancel));
         root.Subcommands.Add(explain);
+
+        var candidate = new Option<string>("--policy") { Description = "The candidate policy file to replay under.", HelpName = "file", Required = true };
+        var inForce = new Option<string?>("--in-force") { Description = "The policy file the server runs with (default: the built-in policy).", HelpName = "file" };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "The start of the period, e.g. 2026-11-01 (default: 30 days before --to).", HelpName = "time" };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "The end of the period (default: now).", HelpName = "time" };
+        var whatIf = new Command("whatif", "Replay the sends logged in a period under a candidate policy and print what would change (nothing is written).") { candidate, inForce, from, to };
+        whatIf.SetAction((parse, cancel) => WithServicesAsync(parse, db, inForce, (services, _) =>
+            WhatIfAsync(services, parse.GetValue(candidate)!, parse.GetValue(from), parse.GetValue(to), cancel), cancel));
+        root.Subcommands.Add(whatIf);
+        foreach (var command in root.Subcommands.Where(command => command != whatIf))
+        {
+            command.Options.Add(policyFile);
+        }
+
         return root;
     }
 
     // Opens the database (migrated, with a spinner while it takes), then runs the command on the admin service.
-    private static async Task<int> WithAdminAsync(
-        ParseResult parse, Option<string> db, Option<string?> policyFile, Func<AdminService, ReachPolicy, Task<int>> command, CancellationToken cancel)
+    private static Task<int> WithAdminAsync(
+        ParseResult parse, Option<string> db, Option<string?> policyFile, Func<AdminService, ReachPolicy, Task<int>> command, CancellationToken cancel) =>
+        WithServicesAsync(parse, db, policyFile, (services, policy) => command(services.GetRequiredService<AdminService>(), policy), cancel);
+
+    // Opens the database (migrated, with a spinner while it takes), then runs the command in a scope of Reach's services.
+    private static async Task<int> WithServicesAsync(
+        ParseResult parse, Option<string> db, Option<string?> policyFile, Func<IServiceProvider, ReachPolicy, Task<int>> command, CancellationToken cancel)
     {
         StartOptions start;
         ReachPolicy policy;
@@ -152,7 +171,7 @@ public static class Cli
         {
             await AnsiConsole.Status().StartAsync("Opening the database…", _ => services.MigrateAsync(cancel));
             await using var scope = services.CreateAsyncScope();
-            return await command(scope.ServiceProvider.GetRequiredService<AdminService>(), policy);
+            return await command(scope.ServiceProvider, policy);
         }
     }
 
@@ -181,6 +200,85 @@ public static class Cli
                 AnsiConsole.MarkupLine("reasons: " + Markup.Escape(string.Join(", ", trace.Decision.Reasons)));
                 AnsiConsole.MarkupLine("remedies: " + Markup.Escape(string.Join(", ", trace.Decision.Remedies.Select(r => r.Code))));
             }
+        }
+
+        return Done;
+    }
+
+    private static async Task<int> WhatIfAsync(IServiceProvider services, string file, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancel)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(file, cancel);
+        }
+        catch (IOException e)
+        {
+            AnsiConsole.MarkupLine("[red]reach: " + Markup.Escape($"The candidate policy file cannot be read: {e.Message}") + "[/]");
+            return BadUsage;
+        }
+
+        var (candidate, error) = WhatIfApi.Candidate(text);
+        if (error is { } bad)
+        {
+            AnsiConsole.MarkupLine("[red]reach: " + Markup.Escape($"{bad.Field}: {bad.Detail}") + "[/]");
+            return BadUsage;
+        }
+
+        var end = to ?? DateTimeOffset.UtcNow;
+        var start = from ?? end - WhatIfApi.DefaultPeriod;
+        var whatIf = services.GetRequiredService<Decisions.WhatIf>();
+        Decisions.WhatIfResult result;
+        if (Console.IsOutputRedirected)
+        {
+            result = await whatIf.ReplayAsync(candidate!, start, end, null, cancel);
+        }
+        else
+        {
+            result = await AnsiConsole.Progress().StartAsync(async context =>
+            {
+                var task = context.AddTask("Replaying the logged sends", maxValue: 1);
+                return await whatIf.ReplayAsync(candidate!, start, end, new Progress<double>(done => task.Value = done), cancel);
+            });
+        }
+
+        var r = result.Report;
+        AnsiConsole.MarkupLine(Markup.Escape($"Sends from {start:u} to {end:u}: {r.Decisions} replayed, {r.Unchanged} unchanged, {r.NowLocked} now locked, {r.NowAllowed} now allowed, {r.ReasonsChanged} locked for other reasons, {r.Skipped} skipped."));
+        AnsiConsole.MarkupLine(Markup.Escape($"InMail credits spent: {r.CreditsBefore} before, {r.CreditsAfter} after."));
+        if (r.ByReason.Count > 0)
+        {
+            var reasons = new Table().Title("Newly locked, by reason").AddColumn("reason").AddColumn(new TableColumn("decisions").RightAligned());
+            foreach (var (reason, count) in r.ByReason.OrderByDescending(e => e.Value))
+            {
+                reasons.AddRow(reason, count.ToString(CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(reasons);
+        }
+
+        foreach (var (title, tiers) in new[] { ("By the sender's tier", r.BySenderTier), ("By the recipient's tier", r.ByRecipientTier) })
+        {
+            if (tiers.Count > 0)
+            {
+                var table = new Table().Title(title).AddColumn("tier").AddColumn(new TableColumn("now locked").RightAligned()).AddColumn(new TableColumn("now allowed").RightAligned());
+                foreach (var (tier, change) in tiers.OrderBy(e => e.Key, StringComparer.Ordinal))
+                {
+                    table.AddRow(tier, change.NowLocked.ToString(CultureInfo.InvariantCulture), change.NowAllowed.ToString(CultureInfo.InvariantCulture));
+                }
+
+                AnsiConsole.Write(table);
+            }
+        }
+
+        if (result.Senders.Count > 0)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape("Most affected senders: " + string.Join(", ", result.Senders.Select(m => $"{m.Handle} ({m.Changed})"))));
+            AnsiConsole.MarkupLine(Markup.Escape("Most affected recipients: " + string.Join(", ", result.Recipients.Select(m => $"{m.Handle} ({m.Changed})"))));
+        }
+
+        foreach (var approximation in r.Approximations)
+        {
+            AnsiConsole.MarkupLine("[grey]" + Markup.Escape("Approximation: " + approximation) + "[/]");
         }
 
         return Done;

@@ -76,12 +76,12 @@ public sealed class StartupTests : IDisposable
     {
         var (exit, help) = await RunAsync("--help");
         Assert.Equal(0, exit);
-        foreach (var command in new[] { "migrate", "tier", "status", "credits", "explain", "--db", "--policy" })
+        foreach (var command in new[] { "migrate", "tier", "status", "credits", "explain", "whatif", "--db" })
         {
             Assert.Contains(command, help, StringComparison.Ordinal);
         }
 
-        foreach (var (command, usage) in new[] { ("migrate", "reach migrate"), ("tier", "reach tier <handle> <tier>"), ("status", "--until <time>"), ("credits", "reach credits <handle> <amount> [<note>]"), ("explain", "reach explain <sender> <recipient>") })
+        foreach (var (command, usage) in new[] { ("migrate", "reach migrate"), ("tier", "reach tier <handle> <tier>"), ("status", "--until <time>"), ("credits", "reach credits <handle> <amount> [<note>]"), ("explain", "reach explain <sender> <recipient>"), ("tier", "--policy <file>"), ("whatif", "--in-force <file>") })
         {
             var (commandExit, commandHelp) = await RunAsync(command, "--help");
             Assert.Equal(0, commandExit);
@@ -100,7 +100,11 @@ public sealed class StartupTests : IDisposable
         {
             var api = new Api(host);
             (ada, bob) = (await api.SignUpAsync("ada"), await api.SignUpAsync("bob"));
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await Api.SendAsync(ada, bob)).StatusCode);
         }
+
+        var candidate = TestPolicy.Write("""{ "tiers": { "basic": { "receiveCap": 0, "inMailCredits": 0, "creditRolloverCap": 0, "premiumBadge": false, "premiumSender": false } } }""");
+        var badCandidate = TestPolicy.Write("""{ "tiers": 5 }""");
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         (string[] Args, int Exit)[] cases =
@@ -120,6 +124,11 @@ public sealed class StartupTests : IDisposable
             (["explain", ada.Handle, "nobody"], 1),
             (["explain", ada.Handle], 2),
             (["tier", ada.Handle, "basic", "--colour", "blue"], 2),
+            (["whatif", "--policy", candidate, "--in-force", TestPolicy.WithoutLimits], 0),
+            (["whatif", "--policy", badCandidate], 2),
+            (["whatif", "--policy", Path.Combine(_folder, "no-such.json")], 2),
+            (["whatif"], 2),
+            (["whatif", "--policy", candidate, "--from", "someday"], 2),
         ];
         foreach (var (args, expected) in cases)
         {
@@ -128,6 +137,10 @@ public sealed class StartupTests : IDisposable
         }
 
         Assert.Contains("restricted until 2030-01-01", (await RunAsync("status", bob.Handle, "restricted", "--until", "2030-01-01", "--db", db)).Output, StringComparison.Ordinal);
+        // Spectre wraps lines at the console's width.
+        var whatIf = System.Text.RegularExpressions.Regex.Replace((await RunAsync("whatif", "--policy", candidate, "--in-force", TestPolicy.WithoutLimits, "--db", db)).Output, @"\s+", " ");
+        Assert.Contains("1 replayed, 0 unchanged, 1 now locked", whatIf, StringComparison.Ordinal);
+        Assert.Contains("monthly_limit_reached", whatIf, StringComparison.Ordinal);
     }
 
     [Fact]
