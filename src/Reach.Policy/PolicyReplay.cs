@@ -17,6 +17,9 @@ public readonly record struct LoggedDecision(
 /// <summary>How the decisions of one tier changed.</summary>
 public sealed record TierChange(int NowLocked, int NowAllowed);
 
+/// <summary>How many decisions were locked as logged and as replayed.</summary>
+public sealed record BeforeAfter(int Before, int After);
+
 /// <summary>A member and how many of the member's decisions changed.</summary>
 public sealed record AffectedMember(long MemberId, int Changed);
 
@@ -31,6 +34,9 @@ public sealed record ReplayReport(
     IReadOnlyDictionary<string, int> ByReason,
     IReadOnlyDictionary<string, TierChange> BySenderTier,
     IReadOnlyDictionary<string, TierChange> ByRecipientTier,
+    IReadOnlyDictionary<string, BeforeAfter> LockedByReason,
+    IReadOnlyDictionary<string, BeforeAfter> LockedBySenderTier,
+    IReadOnlyDictionary<string, BeforeAfter> LockedByRecipientTier,
     int CreditsBefore,
     int CreditsAfter,
     IReadOnlyList<AffectedMember> MostAffectedSenders,
@@ -61,6 +67,9 @@ public sealed class PolicyReplay(ReachPolicy current, ReachPolicy candidate, Dat
     private readonly Dictionary<string, int> _byReason = [];
     private readonly Dictionary<string, (int Locked, int Allowed)> _bySender = [];
     private readonly Dictionary<string, (int Locked, int Allowed)> _byRecipient = [];
+    private readonly Dictionary<string, (int Before, int After)> _lockedReasons = [];
+    private readonly Dictionary<string, (int Before, int After)> _lockedSenderTiers = [];
+    private readonly Dictionary<string, (int Before, int After)> _lockedRecipientTiers = [];
     private readonly Dictionary<long, int> _changedSenders = [];
     private readonly Dictionary<long, int> _changedRecipients = [];
     private int _decisions, _unchanged, _nowLocked, _nowAllowed, _reasonsChanged, _skipped, _creditsBefore, _creditsAfter;
@@ -205,6 +214,7 @@ public sealed class PolicyReplay(ReachPolicy current, ReachPolicy candidate, Dat
             _byReason,
             _bySender.ToDictionary(e => e.Key, e => new TierChange(e.Value.Locked, e.Value.Allowed)),
             _byRecipient.ToDictionary(e => e.Key, e => new TierChange(e.Value.Locked, e.Value.Allowed)),
+            BeforeAndAfter(_lockedReasons), BeforeAndAfter(_lockedSenderTiers), BeforeAndAfter(_lockedRecipientTiers),
             _creditsBefore, _creditsAfter,
             Top(_changedSenders), Top(_changedRecipients),
             approximations);
@@ -213,6 +223,8 @@ public sealed class PolicyReplay(ReachPolicy current, ReachPolicy candidate, Dat
     private void Count(in LoggedDecision logged, in Decision replayed)
     {
         _decisions++;
+        Locked(logged, new ReasonSet(logged.ReasonBits), before: true, locked: !logged.Allowed);
+        Locked(logged, replayed.Reasons, before: false, locked: !replayed.Allowed);
         if (replayed.Allowed == logged.Allowed && replayed.Reasons.Bits == logged.ReasonBits)
         {
             _unchanged++;
@@ -244,6 +256,32 @@ public sealed class PolicyReplay(ReachPolicy current, ReachPolicy candidate, Dat
         _changedSenders[logged.SenderId] = _changedSenders.GetValueOrDefault(logged.SenderId) + 1;
         _changedRecipients[logged.RecipientId] = _changedRecipients.GetValueOrDefault(logged.RecipientId) + 1;
     }
+
+    // The locked decisions by reason and by tier, as logged (before) or as replayed (after), for the report's chart.
+    private void Locked(in LoggedDecision logged, ReasonSet reasons, bool before, bool locked)
+    {
+        if (!locked)
+        {
+            return;
+        }
+
+        foreach (var reason in reasons)
+        {
+            Add(_lockedReasons, reason.Code(), before);
+        }
+
+        Add(_lockedSenderTiers, logged.SenderTier!, before);
+        Add(_lockedRecipientTiers, logged.RecipientTier!, before);
+    }
+
+    private static void Add(Dictionary<string, (int Before, int After)> totals, string key, bool before)
+    {
+        var (b, a) = totals.GetValueOrDefault(key);
+        totals[key] = before ? (b + 1, a) : (b, a + 1);
+    }
+
+    private static Dictionary<string, BeforeAfter> BeforeAndAfter(Dictionary<string, (int Before, int After)> totals) =>
+        totals.ToDictionary(e => e.Key, e => new BeforeAfter(e.Value.Before, e.Value.After));
 
     private static void Tally(Dictionary<string, (int Locked, int Allowed)> tiers, string tier, bool locked)
     {

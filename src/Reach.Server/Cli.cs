@@ -225,7 +225,7 @@ public static class Cli
             return BadUsage;
         }
 
-        var end = to ?? DateTimeOffset.UtcNow;
+        var end = to ?? WhatIfApi.DefaultEnd(DateTimeOffset.UtcNow);
         var start = from ?? end - WhatIfApi.DefaultPeriod;
         var whatIf = services.GetRequiredService<Decisions.WhatIf>();
         Decisions.WhatIfResult result;

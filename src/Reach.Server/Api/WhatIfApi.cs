@@ -14,13 +14,17 @@ public sealed record TierChangeJson(int NowLocked, int NowAllowed);
 
 public sealed record AffectedJson(string Handle, int Changed);
 
+public sealed record BeforeAfterJson(int Before, int After);
+
 public sealed record MostAffectedJson(IReadOnlyList<AffectedJson> Senders, IReadOnlyList<AffectedJson> Recipients);
 
 /// <summary>What a candidate policy would have done to the period's send decisions.</summary>
 public sealed record WhatIfJson(
     DateTimeOffset From, DateTimeOffset To, int Decisions, int Unchanged, int NowLocked, int NowAllowed, int ReasonsChanged, int Skipped,
     IReadOnlyDictionary<string, int> ByReason, IReadOnlyDictionary<string, TierChangeJson> BySenderTier,
-    IReadOnlyDictionary<string, TierChangeJson> ByRecipientTier, CreditsChangeJson Credits, MostAffectedJson MostAffected,
+    IReadOnlyDictionary<string, TierChangeJson> ByRecipientTier, IReadOnlyDictionary<string, BeforeAfterJson> LockedByReason,
+    IReadOnlyDictionary<string, BeforeAfterJson> LockedBySenderTier, IReadOnlyDictionary<string, BeforeAfterJson> LockedByRecipientTier,
+    CreditsChangeJson Credits, MostAffectedJson MostAffected,
     IReadOnlyList<string> Approximations)
 {
     public static WhatIfJson Of(WhatIfResult result, DateTimeOffset from, DateTimeOffset to)
@@ -32,10 +36,14 @@ public sealed record WhatIfJson(
             r.ByReason,
             r.BySenderTier.ToDictionary(e => e.Key, e => new TierChangeJson(e.Value.NowLocked, e.Value.NowAllowed)),
             r.ByRecipientTier.ToDictionary(e => e.Key, e => new TierChangeJson(e.Value.NowLocked, e.Value.NowAllowed)),
+            Totals(r.LockedByReason), Totals(r.LockedBySenderTier), Totals(r.LockedByRecipientTier),
             new CreditsChangeJson(r.CreditsBefore, r.CreditsAfter),
             new MostAffectedJson([.. result.Senders.Select(m => new AffectedJson(m.Handle, m.Changed))], [.. result.Recipients.Select(m => new AffectedJson(m.Handle, m.Changed))]),
             r.Approximations);
     }
+
+    private static Dictionary<string, BeforeAfterJson> Totals(IReadOnlyDictionary<string, BeforeAfter> totals) =>
+        totals.ToDictionary(e => e.Key, e => new BeforeAfterJson(e.Value.Before, e.Value.After));
 }
 
 /// <summary>Policy what-if for operators: replay logged sends under a candidate policy before putting it in force.</summary>
@@ -43,6 +51,9 @@ public static class WhatIfApi
 {
     /// <summary>How far back a replay looks when no <c>from</c> is given.</summary>
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(30);
+
+    /// <summary>The end of a replay when no <c>to</c> is given: the next whole minute, so that what was decided now is in.</summary>
+    public static DateTimeOffset DefaultEnd(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute) + TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
     public static void MapWhatIf(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/admin/whatif", async Task<Results<Ok<WhatIfJson>, ProblemHttpResult>> (
@@ -59,7 +70,7 @@ public static class WhatIfApi
                 return Problems.Invalid(bad.Field, bad.Detail, policy);
             }
 
-            var to = request.To ?? clock.GetUtcNow();
+            var to = request.To ?? DefaultEnd(clock.GetUtcNow());
             var from = request.From ?? to - DefaultPeriod;
             if (from < AdminApi.Earliest || from > AdminApi.Latest)
             {
@@ -75,7 +86,7 @@ public static class WhatIfApi
         })
             .WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().WithMetadata(new AdminKeyRequired())
             .Describe("whatIf", "Replay logged sends under a candidate policy",
-                "Decides every send logged from `from` to `to` (default: the last 30 days) again under the candidate policy, simulating what it changes in the counters and balances later decisions read, and answers what would change: locked and allowed decisions by reason and tier, InMail credits spent, the members most affected, and the approximations made. An invalid policy is a 400 naming the setting (`field` is `policy.` and the setting's path). Nothing is written.");
+                "Decides every send logged from `from` to `to` (default: the 30 days up to now) again under the candidate policy, simulating what it changes in the counters and balances later decisions read, and answers what would change: locked and allowed decisions by reason and tier, InMail credits spent, the members most affected, and the approximations made. An invalid policy is a 400 naming the setting (`field` is `policy.` and the setting's path). Nothing is written.");
 
     /// <summary>A candidate policy from its text, or the problem naming its first bad setting.</summary>
     public static (ReachPolicy? Policy, (string Field, string Detail)? Error) Candidate(string text)
