@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts a private PostgreSQL server for the tests (Debian's PostgreSQL, installed if missing) and prints its
 # connection string. Usage: scripts/postgres.sh start DIR PORT | scripts/postgres.sh stop DIR
+# Faults for the reliability tests, on a server started here: kill DIR (SIGKILL to the postmaster: a crash),
+# resume DIR PORT (start it again on its data, recovering), restart DIR (a clean restart, fast shutdown).
 set -euo pipefail
 action=${1:?start or stop}
 root=${2:?data folder}
@@ -14,7 +16,31 @@ if [ "$action" = stop ]; then
   exit 0
 fi
 
+if [ "$action" = kill ]; then
+  postmaster=$(head -1 "$root/data/postmaster.pid")
+  children=$(pgrep -P "$postmaster" | tr '\n' ' ')
+  kill -9 "$postmaster"
+  # The backends notice their postmaster's death and end; the next start recovers from the log.
+  for _ in $(seq 200); do
+    alive=0
+    for pid in $children; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.05
+  done
+  exit 0
+fi
+
+if [ "$action" = restart ]; then
+  su postgres -c "$(pgbin)/pg_ctl -D $root/data -m fast -w restart -l $root/log" >/dev/null
+  exit 0
+fi
+
 port=${3:?port}
+if [ "$action" = resume ]; then
+  su postgres -c "$(pgbin)/pg_ctl -D $root/data -l $root/log -w start" >/dev/null
+  exit 0
+fi
+
 if [ -z "$(pgbin)" ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
@@ -25,5 +51,14 @@ install -d -o postgres -g postgres "$root"
 su postgres -c "$bin/initdb -D $root/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
 # Functional tests only: fsync off is fine there. Benchmarks set REACH_PG_FSYNC=on (durable commits, as in production).
 fsync=${REACH_PG_FSYNC:-off}
-su postgres -c "$bin/pg_ctl -D $root/data -l $root/log -w -o '-c listen_addresses=127.0.0.1 -p $port -k $root -c fsync=$fsync -c max_connections=1000 -c shared_buffers=256MB' start" >/dev/null
+# The settings go into the data folder's configuration, so that a restart or a start after a crash keeps them.
+cat >>"$root/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$root'
+fsync = $fsync
+max_connections = 1000
+shared_buffers = 256MB
+CONF
+su postgres -c "$bin/pg_ctl -D $root/data -l $root/log -w start" >/dev/null
 echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"

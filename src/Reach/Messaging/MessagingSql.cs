@@ -213,13 +213,15 @@ internal static class MessagingSql
         "SELECT set_config('synchronous_commit', 'off', true)");
 
     /// <summary>
-    /// PostgreSQL: a transaction of its own that commits as every transaction does (with the server's
+    /// PostgreSQL: a transaction of its own that writes one record to the log (a transactional logical message, which
+    /// any role may emit and no table holds) and commits as every transaction does (with the server's
     /// <c>synchronous_commit</c>, to the disk and the synchronous standbys): the log is flushed to this commit, and so
-    /// to every commit before it, the one of <see cref="CommitWithoutFlush"/> included. The log is written in order,
-    /// so whatever a crash keeps, it keeps every transaction up to a point: one that another transaction read before it
-    /// was flushed is kept whenever that one is.
+    /// to every commit before it, the one of <see cref="CommitWithoutFlush"/> included. It must write: a transaction
+    /// that only takes an id writes nothing before its commit record, and PostgreSQL commits such a one without waiting
+    /// for the flush — acknowledged sends were lost when the server was killed (<c>PostgresFaultTests</c>). The log is
+    /// written in order, so whatever a crash keeps, it keeps every transaction up to a point.
     /// </summary>
-    public static readonly Statement AwaitFlush = Statement.PostgresOnlyStatement("SELECT pg_current_xact_id()");
+    public static readonly Statement AwaitFlush = Statement.PostgresOnlyStatement("SELECT pg_logical_emit_message(true, 'reach', 'flush')::text");
 
     /// <summary>
     /// A pre-flight's email check takes one of the day's attempts before the email is compared, only while one is left

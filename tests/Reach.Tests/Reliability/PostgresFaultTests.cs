@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Reach.Data;
+using Reach.Policy;
+
+namespace Reach.Tests.Reliability;
+
+/// <summary>What happens to the PostgreSQL server under a load of sends.</summary>
+public enum PostgresFault
+{
+    /// <summary>SIGKILL to the postmaster (a crash), started again on its data after a while.</summary>
+    Killed,
+
+    /// <summary>A clean restart (fast shutdown).</summary>
+    Restarted,
+
+    /// <summary>Every connection of Reach's database ended by <c>pg_terminate_backend</c>: the pools hold dead connections.</summary>
+    ConnectionsTerminated,
+}
+
+/// <summary>
+/// The database itself hurt under load: a PostgreSQL server of the test's own, durable (<c>fsync</c> and
+/// <c>synchronous_commit</c> on), killed, restarted or its connections ended while three Reach processes serve 24
+/// senders. While it is away every send answers 201, 403 or 503 <c>unavailable</c> with <c>Retry-After</c> — no 500,
+/// none hangs past the client's timeout; after it is back Reach serves again by itself, live notifications arrive
+/// again (the <c>LISTEN</c> connection reconnects), every acknowledged send is stored, and caps, counters and ledgers
+/// hold. <c>REACH_DB_FAULTS</c> repeats each fault (the long form); CI runs each once.
+/// </summary>
+public sealed class PostgresFaultTests : IAsyncLifetime
+{
+    private const string AdminKey = "running-server-admin-key";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "reach-pg-fault-" + Guid.NewGuid().ToString("N")[..8]);
+    private int _port;
+    private string _server = string.Empty;
+
+    public async ValueTask InitializeAsync()
+    {
+        _port = FreePort();
+        _server = (await ScriptAsync(new Dictionary<string, string> { ["REACH_PG_FSYNC"] = "on" }, "start", _root, _port.ToString(CultureInfo.InvariantCulture))).Trim();
+    }
+
+    public async ValueTask DisposeAsync() => await ScriptAsync(null, "stop", _root);
+
+    [Theory]
+    [InlineData(PostgresFault.Killed)]
+    [InlineData(PostgresFault.Restarted)]
+    [InlineData(PostgresFault.ConnectionsTerminated)]
+    public async Task NothingAcknowledgedIsLostAndReachHealsByItself(PostgresFault fault)
+    {
+        var times = int.TryParse(Environment.GetEnvironmentVariable("REACH_DB_FAULTS"), CultureInfo.InvariantCulture, out var n) ? n : 1;
+        var name = "reach_fault_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var admin = new NpgsqlConnection(_server))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var db = new NpgsqlConnectionStringBuilder(_server) { Database = name, Timeout = 5, CommandTimeout = 20 }.ToString();
+        var servers = new List<RunningServer>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                servers.Add(await RunningServer.StartAsync(db, "--policy", TestPolicy.WithoutLimits));
+            }
+
+            var acknowledged = new ConcurrentBag<long>();
+            var heal = new List<double>();
+            var unavailable = 0;
+            for (var round = 0; round < times; round++)
+            {
+                var (healed, refused) = await RoundAsync(servers, fault, acknowledged);
+                heal.Add(healed.TotalSeconds);
+                unavailable += refused;
+            }
+
+            await CheckAsync(db, acknowledged);
+            await LiveNotificationsArriveAsync(servers);
+            heal.Sort();
+            Report.Line($"postgres fault {fault}: {times} times under load of 3 processes and 24 senders; {acknowledged.Count} sends acknowledged, all stored; {unavailable} answered 503; healed in {heal[heal.Count / 2]:0.0} s (median), {heal[^1]:0.0} s (worst)");
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    // One fault under load: senders send until some are acknowledged, the fault strikes, and the load goes on until as
+    // many again are acknowledged after it. Answers the time from the fault to the first acknowledged send after it.
+    private async Task<(TimeSpan Healed, int Unavailable)> RoundAsync(List<RunningServer> servers, PostgresFault fault, ConcurrentBag<long> acknowledged)
+    {
+        var recipients = new List<Client>();
+        var senders = new List<Client>();
+        for (var i = 0; i < 4; i++)
+        {
+            recipients.Add(await SignUpAsync(servers[i % servers.Count].Address, "rc"));
+        }
+
+        for (var i = 0; i < 24; i++)
+        {
+            var sender = await SignUpAsync(servers[i % servers.Count].Address, "sd");
+            if (i % 3 == 0)
+            {
+                using var tier = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/members/{sender.Handle}/tier") { Content = JsonContent.Create(new { tier = "premium_business" }) };
+                tier.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+                Assert.Equal(HttpStatusCode.OK, (await sender.Http.SendAsync(tier)).StatusCode);
+            }
+
+            senders.Add(sender);
+        }
+
+        var unexpected = new ConcurrentQueue<string>();
+        var unavailable = 0;
+        var struck = Stopwatch.StartNew();
+        long faultAt = long.MaxValue, healedAt = long.MaxValue;
+        using var stop = new CancellationTokenSource();
+        var load = senders.Select(async (sender, index) =>
+        {
+            for (var round = 0; !stop.IsCancellationRequested; round++)
+            {
+                var inMail = index % 3 == 0;
+                var recipient = recipients[(index + round) % recipients.Count].Handle;
+                try
+                {
+                    var response = await sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient, body = $"Through the fault, {round}", subject = inMail ? "Hello" : null, inMail });
+                    switch (response.StatusCode)
+                    {
+                        case HttpStatusCode.Created:
+                            acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetInt64());
+                            if (Interlocked.Read(ref faultAt) != long.MaxValue)
+                            {
+                                InterlockedMin(ref healedAt, struck.ElapsedTicks);
+                            }
+
+                            break;
+                        case HttpStatusCode.Forbidden:
+                            break;
+                        case HttpStatusCode.ServiceUnavailable:
+                            Interlocked.Increment(ref unavailable);
+                            if (response.Headers.RetryAfter is null || (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString() != "unavailable")
+                            {
+                                unexpected.Enqueue("a 503 without Retry-After or the code unavailable");
+                            }
+
+                            await Task.Delay(100);
+                            break;
+                        default:
+                            unexpected.Enqueue($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                            break;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    unexpected.Enqueue($"no answer: {e.Message}");
+                }
+            }
+        }).ToList();
+
+        await WaitAsync(() => acknowledged.Count >= 60, "60 sends acknowledged before the fault");
+        var before = acknowledged.Count;
+        Interlocked.Exchange(ref faultAt, struck.ElapsedTicks);
+        switch (fault)
+        {
+            case PostgresFault.Killed:
+                await ScriptAsync(null, "kill", _root);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                await ScriptAsync(null, "resume", _root, _port.ToString(CultureInfo.InvariantCulture));
+                break;
+            case PostgresFault.Restarted:
+                await ScriptAsync(null, "restart", _root);
+                break;
+            case PostgresFault.ConnectionsTerminated:
+                await using (var admin = new NpgsqlConnection(_server))
+                {
+                    await admin.OpenAsync();
+                    await using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname <> 'postgres' AND pid <> pg_backend_pid()", admin);
+                    Assert.True((long)(await terminate.ExecuteScalarAsync())! > 0);
+                }
+
+                break;
+        }
+
+        await WaitAsync(() => acknowledged.Count >= before + 60, "60 sends acknowledged after the fault", TimeSpan.FromSeconds(90));
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        Assert.True(unexpected.IsEmpty, $"{fault}: {unexpected.Count} answers other than 201, 403 and 503; the first: {unexpected.FirstOrDefault()}");
+        var healed = TimeSpan.FromTicks(Math.Max(0, Interlocked.Read(ref healedAt) - faultAt) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+        return (healed, unavailable);
+    }
+
+    private static async Task CheckAsync(string db, ConcurrentBag<long> acknowledged)
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton(ReachPolicy.Default).AddSingleton(TimeProvider.System)
+            .AddReach(_ => DatabaseOptions.Parse(db)).BuildServiceProvider();
+        await using (services)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var reach = scope.ServiceProvider.GetRequiredService<ReachDb>();
+            var stored = (await reach.Messages.Select(m => m.Id).ToListAsync()).ToHashSet();
+            Assert.All(acknowledged, id => Assert.Contains(id, stored));
+
+            var cold = await reach.Messages.Where(m => m.Channel == "open").GroupBy(m => m.RecipientId).Select(g => g.Count()).ToListAsync();
+            Assert.All(cold, count => Assert.InRange(count, 0, ReachPolicy.Default.DefaultTier.ReceiveCap));
+            Assert.Equal(cold.Sum(), (await reach.ReceiveCounters.ToListAsync()).Sum(c => c.Used));
+            var members = await reach.Members.Select(m => new { m.Id, m.CreditBalance }).ToListAsync();
+            var ledger = await reach.Ledger.OrderBy(e => e.Id).ToListAsync();
+            foreach (var member in members)
+            {
+                var running = 0;
+                foreach (var entry in ledger.Where(e => e.MemberId == member.Id))
+                {
+                    running += entry.Amount;
+                    Assert.Equal(running, entry.BalanceAfter);
+                    Assert.True(running >= 0);
+                }
+
+                Assert.Equal(running, member.CreditBalance);
+            }
+
+            Assert.Equal(await reach.Messages.CountAsync(m => m.Channel == "inMail"), ledger.Count(e => e.Kind == LedgerEntryKind.Spend));
+        }
+    }
+
+    // A member's live stream on one process hears of a message sent through another: the wake-up travels by
+    // PostgreSQL's LISTEN, whose connection the fault broke.
+    private static async Task LiveNotificationsArriveAsync(List<RunningServer> servers)
+    {
+        var recipient = await SignUpAsync(servers[0].Address, "lv");
+        var sender = await SignUpAsync(servers[1].Address, "ls");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = await recipient.Http.GetStreamAsync(new Uri("/api/me/notifications/stream", UriKind.Relative), cancel.Token);
+        using var reader = new StreamReader(stream);
+        await Api.NextEventAsync(reader, cancel.Token); // the count on connecting
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "Live again?" })).StatusCode);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
+            wait.CancelAfter(TimeSpan.FromSeconds(3));
+            try
+            {
+                var live = await Api.NextEventAsync(reader, wait.Token);
+                Assert.True(live.GetProperty("unreadCount").GetInt32() >= 1);
+                return;
+            }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                // The listener may still be reconnecting (it retries each second).
+            }
+        }
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(60)), "Timed out waiting for " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    private static void InterlockedMin(ref long target, long value)
+    {
+        long seen;
+        while (value < (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    private sealed record Client(string Handle, HttpClient Http);
+
+    private static async Task<Client> SignUpAsync(Uri server, string prefix)
+    {
+        var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        var handle = $"{prefix}_{Guid.NewGuid():N}"[..24];
+        var email = handle + "@example.com";
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/auth/register", new { email, password = Api.Password, handle, displayName = "Member " + handle })).StatusCode);
+        var token = await (await http.PostAsJsonAsync("/api/auth/token", new { email, password = Api.Password })).Content.ReadFromJsonAsync<JsonElement>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
+        return new Client(handle, http);
+    }
+
+    private static async Task<string> ScriptAsync(Dictionary<string, string>? environment, params string[] arguments)
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Reach.slnx")))
+        {
+            folder = folder.Parent;
+        }
+
+        var start = new ProcessStartInfo(Path.Combine(folder!.FullName, "scripts", "postgres.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? [])
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"postgres.sh {string.Join(' ', arguments)}: {output}{errors}");
+        return output;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
