@@ -91,6 +91,16 @@ builder.Services.AddResponseCompression(options =>
     options.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
     options.MimeTypes = [.. Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes, "application/problem+json", "image/svg+xml"];
 });
+// A request that waits on a stalled database ends with 503 after --request-timeout instead of piling up: its token is
+// cancelled, which cancels its statement (the live stream has no timeout).
+builder.Services.AddRequestTimeouts();
+builder.Services.AddOptions<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutOptions>().Configure<StartOptions>((options, start) =>
+    options.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+    {
+        Timeout = start.RequestTimeout,
+        TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+        WriteTimeoutResponse = Problems.WriteTimeoutAsync,
+    });
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [DatabaseReadiness.Tag]);
 builder.Services.AddReachOpenApi();
 builder.Services.AddHostedService<ReachabilitySweeper>();
@@ -154,6 +164,7 @@ app.UseStaticFiles(new StaticFileOptions { FileProvider = Assets.Provider, OnPre
 
 // Routing after the error pages, so that a browser's error page, run again in place, is routed afresh.
 app.UseRouting();
+app.UseRequestTimeouts();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -11,8 +11,11 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
+    /// <summary>How long a request may take before it answers 503 (<c>--request-timeout</c>, seconds).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Reach's own start options (SPEC §10), as an unknown option's message lists them.</summary>
-    public static readonly string[] Options = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp"];
+    public static readonly string[] Options = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp", "request-timeout"];
 
     /// <summary>Every command-line option the server takes, Reach's and the host's own; any other <c>--name</c> stops it.</summary>
     public static readonly string[] Known = [.. Options, "environment", "contentRoot", "applicationName"];
@@ -27,7 +30,10 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
             string.IsNullOrEmpty(adminKey) ? null : adminKey,
             settings.Policy,
             settings.Clock == "manual",
-            settings.Demo is "" or "true");
+            settings.Demo is "" or "true")
+        {
+            RequestTimeout = TimeSpan.FromSeconds(int.TryParse(settings.RequestTimeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 30),
+        };
     }
 
     /// <summary>Where the database is, without its credentials: the SQLite file, or PostgreSQL's host and database.</summary>
@@ -123,6 +129,10 @@ public sealed class StartSettings
 
     /// <summary>An OpenTelemetry collector's OTLP/HTTP address (<c>http://host:4318</c>): traces are exported there.</summary>
     public string? Otlp { get; set; }
+
+    /// <summary>Seconds a request may take (1–600, default 30): then it answers 503 <c>unavailable</c> instead of waiting on.</summary>
+    [ConfigurationKeyName("request-timeout")]
+    public string? RequestTimeout { get; set; }
 }
 
 /// <summary>Checks the start options at start; each failure names its option.</summary>
@@ -140,6 +150,12 @@ public sealed class StartSettingsValidator : IValidateOptions<StartSettings>
         if (options.Otlp is { Length: > 0 } otlp && !(Uri.TryCreate(otlp, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
             failures.Add($"--otlp must be an http or https address, not '{otlp}'.");
+        }
+
+        if (options.RequestTimeout is { } timeout
+            && !(int.TryParse(timeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 600))
+        {
+            failures.Add($"--request-timeout must be a whole number of seconds from 1 to 600, not '{timeout}'.");
         }
 
         if ((options.AdminKey ?? options.AdminKeyFromEnvironment) is { Length: > 0 and < 16 })

@@ -76,7 +76,8 @@ public static class NotificationsApi
         group.MapGet("/stream", (ClaimsPrincipal user, IServiceScopeFactory scopes, LiveNotifications live, IHostApplicationLifetime lifetime, CancellationToken cancel) =>
             TypedResults.ServerSentEvents(Stream(user.MemberId(), scopes, live, lifetime, cancel), eventType: "notifications"))
             .RequireAuthorization(WebAuth.MemberAnyScheme)
-            .Describe("streamNotifications", "Live notifications", "Server-sent events: each new notification as it happens.");
+            .Describe("streamNotifications", "Live notifications", "Server-sent events: each new notification as it happens.")
+            .DisableRequestTimeout();
     }
 
     // The current state first, then again after every wake-up, until the client goes away.

@@ -17,6 +17,21 @@ public static class Problems
     /// <summary>A body in a character set other than UTF-8.</summary>
     public const string UnsupportedMediaType = "unsupported_media_type";
 
+    /// <summary>The database's disk is full: nothing of the request was stored; it can be sent again once there is room.</summary>
+    public const string InsufficientStorage = "insufficient_storage";
+
+    /// <summary>A request that ran past <c>--request-timeout</c> (a stalled database): 503 <c>unavailable</c>, <c>Retry-After</c>.</summary>
+    public static Task WriteTimeoutAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.RetryAfter = "1";
+        var problem = TypedResults.Problem(
+            detail: "The database did not answer in time: nothing was changed; try again in a moment.",
+            title: "Reach is busy; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
+            extensions: new Dictionary<string, object?> { ["code"] = "unavailable" });
+        return problem.ExecuteAsync(context);
+    }
+
     /// <summary>Too many requests of a kind from one client or for one account; <c>Retry-After</c> says when to try again.</summary>
     public const string TooManyRequests = "too_many_requests";
 
@@ -38,6 +53,7 @@ public static class Problems
         [TooManyRequests] = StatusCodes.Status429TooManyRequests,
         ["internal_error"] = StatusCodes.Status500InternalServerError,
         ["unavailable"] = StatusCodes.Status503ServiceUnavailable,
+        [InsufficientStorage] = StatusCodes.Status507InsufficientStorage,
     };
 
     /// <summary>The problem for a failure, with the locked decision spelled out for <c>message_locked</c>.</summary>
@@ -151,8 +167,20 @@ public sealed class ProblemExceptionHandler(ReachPolicy policy, ILogger<ProblemE
             var detail = json is null ? "The request could not be read." : $"{field} has a wrong type or the body is not valid JSON.";
             problem = Problems.For(Failure.Invalid(field, detail), policy);
         }
+        else if (Reach.Data.Transactions.IsOutOfSpace(exception))
+        {
+            // The database's disk is full: the transaction was rolled back whole; the request can be sent again later.
+            ServerLog.DatabaseUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            problem = Problems.For(new Failure(Problems.InsufficientStorage, "The database has no room left: nothing of this request was stored. Try again once space is freed."), policy);
+        }
         else if (Reach.Data.Transactions.IsUnavailable(exception))
         {
+            if (Reach.Data.Transactions.IsConnectionLost(exception))
+            {
+                // The pools' idle connections went with the one that failed: the next requests open new ones.
+                httpContext.RequestServices.GetRequiredService<Reach.Data.ReachDatabase>().ConnectionLost();
+            }
+
             // The database is out of connections or busy: the request was fine and nothing was written; try again soon.
             ServerLog.DatabaseUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             httpContext.Response.Headers.RetryAfter = "1";

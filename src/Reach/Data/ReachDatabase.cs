@@ -103,10 +103,22 @@ public sealed class ReachDatabase : IAsyncDisposable
         db.GroupCommit = GroupCommit;
         db.Publisher = _publisher;
         db.CommittedInBatch = false;
+        db.ConnectionLost = ConnectionLost;
         db.NotifySaved.Clear();
         db.NotifyAfterCommit.Clear();
         db.OutboxAfterCommit = false;
         return db;
+    }
+
+    /// <summary>
+    /// A connection to PostgreSQL was found lost (the server killed, restarted, or its sessions ended): the pools'
+    /// idle connections are dropped, since they most likely went with it, so that the next requests open new ones
+    /// instead of each finding a dead one.
+    /// </summary>
+    public void ConnectionLost()
+    {
+        Postgres?.Clear();
+        PostgresReads?.Clear();
     }
 
     /// <summary>

@@ -77,6 +77,9 @@ public abstract class ReachDb(DbContextOptions options) : IdentityUserContext<Me
     /// </summary>
     internal bool CommittedInBatch { get; set; }
 
+    /// <summary>What to do when a connection is found lost: drop the pools' idle connections (PostgreSQL).</summary>
+    internal Action? ConnectionLost { get; set; }
+
     /// <summary>Pushes what a unit of work stored once it is committed (set by <see cref="ReachDatabase"/>).</summary>
     internal Notifications.NotificationPublisher? Publisher { get; set; }
 

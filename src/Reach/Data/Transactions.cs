@@ -27,10 +27,13 @@ public static class Transactions
 
         for (var attempt = 1; ; attempt++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancel);
+            var committing = false;
+            Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null;
             try
             {
+                transaction = await db.Database.BeginTransactionAsync(cancel);
                 var result = await work(cancel);
+                committing = true;
                 if (db.CommittedInBatch)
                 {
                     // The unit's last statements carried the commit (PostgreSQL): disposing the transaction ends it.
@@ -42,20 +45,56 @@ public static class Transactions
                 await transaction.CommitAsync(cancel);
                 return result;
             }
-            catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
+            catch (Exception e) when (attempt < MaxAttempts && (IsRetryable(e) || (IsConnectionLost(e) && !committing && !db.CommittedInBatch)))
             {
+                // A connection lost before the commit was sent took its transaction with it: nothing was stored, so
+                // the unit runs again, on a fresh connection (the pool's idle ones are dropped: they went with it). A
+                // connection lost while committing leaves the outcome unknown: that is not retried here (503).
                 DataMetrics.Retrying(Log(db), e, attempt, MaxAttempts);
                 db.CommittedInBatch = false;
-                await transaction.RollbackAsync(CancellationToken.None);
+                if (IsConnectionLost(e))
+                {
+                    db.ConnectionLost?.Invoke();
+                    await db.Database.CloseConnectionAsync();
+                }
+                else if (transaction is not null)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                }
+
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancel);
             }
-            catch
+            catch (Exception e)
             {
                 // A commit that was added to a batch whose statements failed never ran.
                 db.CommittedInBatch = false;
+                if (IsConnectionLost(e))
+                {
+                    db.ConnectionLost?.Invoke();
+                }
+
                 throw;
             }
+            finally
+            {
+                if (transaction is not null)
+                {
+                    await DisposeQuietlyAsync(transaction);
+                }
+            }
+        }
+    }
+
+    // Disposing the transaction of a lost connection would throw what the unit already reported.
+    private static async Task DisposeQuietlyAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
+    {
+        try
+        {
+            await transaction.DisposeAsync();
+        }
+        catch (Exception e) when (IsConnectionLost(e) || e is ObjectDisposedException)
+        {
         }
     }
 
@@ -96,14 +135,34 @@ public static class Transactions
 
     /// <summary>
     /// Whether an exception means the database cannot serve now rather than that the request is wrong: PostgreSQL out
-    /// of connections or resources (class 53) or starting or stopping (57P03, 57P01), a connection that could not be
-    /// made, or a SQLite file still busy after every retry.
+    /// of connections or resources (class 53), starting, stopping or crashed (57P01–57P03), a connection lost or that
+    /// could not be made (class 08, I/O), or a SQLite file still busy after every retry.
     /// </summary>
     public static bool IsUnavailable(Exception e) => Unwrap(e) switch
     {
-        PostgresException pg => pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P03",
+        PostgresException pg => pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is "57P01" or "57P02" or "57P03" or "57014",
         NpgsqlException npgsql => npgsql.IsTransient,
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether an exception means the connection to PostgreSQL is gone (the server killed, restarted, or the session
+    /// ended by an administrator), so that its transaction went with it and the pool's idle connections likely too.
+    /// </summary>
+    public static bool IsConnectionLost(Exception e) => Unwrap(e) switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03",
+        NpgsqlException npgsql => npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException || npgsql.IsTransient,
+        _ => false,
+    };
+
+    /// <summary>Whether an exception means the database's disk is full (SQLite <c>SQLITE_FULL</c>, PostgreSQL 53100).</summary>
+    public static bool IsOutOfSpace(Exception e) => Unwrap(e) switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.DiskFull,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 13,
         _ => false,
     };
 
