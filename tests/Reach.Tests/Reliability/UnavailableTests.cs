@@ -22,6 +22,9 @@ public sealed class UnavailableTests(ApiFixture<SqliteDatabase> fixture) : IClas
         { "postgres:57P03", 503 }, // cannot connect now
         { "postgres:23505", 500 }, // a unique violation that escaped: a bug, not the database's state
         { "sqlite:5", 503 },       // busy
+        { "postgres:53100", 507 }, // disk full
+        { "sqlite:13", 507 },      // disk full
+        { "postgres:57P01", 503 }, // the session ended by an administrator
         { "other", 500 },
     };
 
@@ -33,6 +36,7 @@ public sealed class UnavailableTests(ApiFixture<SqliteDatabase> fixture) : IClas
         {
             _ when failure.StartsWith("postgres:", StringComparison.Ordinal) => new PostgresException("refused", "FATAL", "FATAL", failure["postgres:".Length..]),
             "sqlite:5" => new SqliteException("database is locked", 5),
+            "sqlite:13" => new SqliteException("database or disk is full", 13),
             _ => new FormatException("unexpected"),
         };
         var exception = new InvalidOperationException("An exception has been raised that is likely due to a transient failure.", inner);
@@ -45,7 +49,7 @@ public sealed class UnavailableTests(ApiFixture<SqliteDatabase> fixture) : IClas
         Assert.Equal(status, context.Response.StatusCode);
         context.Response.Body.Position = 0;
         var problem = await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body);
-        Assert.Equal(status == 503 ? "unavailable" : "internal_error", problem.GetProperty("code").GetString());
+        Assert.Equal(status switch { 503 => "unavailable", 507 => "insufficient_storage", _ => "internal_error" }, problem.GetProperty("code").GetString());
         Assert.Equal(status == 503 ? "1" : null, context.Response.Headers.RetryAfter.FirstOrDefault());
     }
 }
