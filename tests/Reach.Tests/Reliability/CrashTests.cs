@@ -5,9 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Reach.Data;
 using Reach.Policy;
 
 namespace Reach.Tests.Reliability;
@@ -109,39 +106,8 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime where TDatabase : D
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
         Kill();
 
-        var services = new ServiceCollection().AddLogging().AddSingleton(ReachPolicy.Default).AddSingleton(TimeProvider.System)
-            .AddReach(_ => DatabaseOptions.Parse(_database.Db)).BuildServiceProvider();
-        await using (services)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ReachDb>();
-            var stored = (await db.Messages.Select(m => m.Id).ToListAsync()).ToHashSet();
-            Assert.All(acknowledged, id => Assert.Contains(id, stored));
-
-            var cold = await db.Messages.Where(m => m.Channel == "open").GroupBy(m => m.RecipientId).Select(g => g.Count()).ToListAsync();
-            Assert.All(cold, count => Assert.InRange(count, 0, ReachPolicy.Default.DefaultTier.ReceiveCap));
-            var counters = await db.ReceiveCounters.ToListAsync();
-            Assert.Equal(cold.Sum(), counters.Sum(c => c.Used));
-
-            var members = await db.Members.Select(m => new { m.Id, m.CreditBalance }).ToListAsync();
-            var ledger = await db.Ledger.OrderBy(e => e.Id).ToListAsync();
-            foreach (var member in members)
-            {
-                var running = 0;
-                foreach (var entry in ledger.Where(e => e.MemberId == member.Id))
-                {
-                    running += entry.Amount;
-                    Assert.Equal(running, entry.BalanceAfter);
-                    Assert.True(running >= 0);
-                }
-
-                Assert.Equal(running, member.CreditBalance);
-            }
-
-            var inMails = await db.Messages.CountAsync(m => m.Channel == "inMail");
-            Assert.Equal(inMails, ledger.Count(e => e.Kind == LedgerEntryKind.Spend));
-            Report.Line($"crash {typeof(TDatabase).Name}: killed {rounds} times under load; {acknowledged.Count} sends acknowledged, all stored; {stored.Count} messages, {inMails} InMails, ledgers balanced");
-        }
+        var (messages, inMails) = await StoredState.AssertHeldAsync(_database.Db, acknowledged, ReachPolicy.Default.DefaultTier.ReceiveCap);
+        Report.Line($"crash {typeof(TDatabase).Name}: killed {rounds} times under load; {acknowledged.Count} sends acknowledged, all stored; {messages} messages, {inMails} InMails, ledgers balanced");
     }
 
     private async Task<HttpClient> StartAsync(int port)

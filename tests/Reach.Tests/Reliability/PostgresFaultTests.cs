@@ -5,10 +5,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Reach.Data;
 using Reach.Policy;
 
 namespace Reach.Tests.Reliability;
@@ -83,7 +80,7 @@ public sealed class PostgresFaultTests : IAsyncLifetime
                 unavailable += refused;
             }
 
-            await CheckAsync(db, acknowledged);
+            await StoredState.AssertHeldAsync(db, acknowledged, ReachPolicy.Default.Tier("recruiter").ReceiveCap);
             await LiveNotificationsArriveAsync(servers);
             heal.Sort();
             Report.Line($"postgres fault {fault}: {times} times under load of 3 processes and 24 senders; {acknowledged.Count} sends acknowledged, all stored; {unavailable} answered 503; healed in {heal[heal.Count / 2]:0.0} s (median), {heal[^1]:0.0} s (worst)");
@@ -209,39 +206,6 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         Assert.True(unexpected.IsEmpty, $"{fault}: {unexpected.Count} answers other than 201, 403 and 503; the first: {unexpected.FirstOrDefault()}");
         var healed = TimeSpan.FromTicks(Math.Max(0, Interlocked.Read(ref healedAt) - faultAt) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
         return (healed, unavailable);
-    }
-
-    private static async Task CheckAsync(string db, ConcurrentBag<long> acknowledged)
-    {
-        var services = new ServiceCollection().AddLogging().AddSingleton(ReachPolicy.Default).AddSingleton(TimeProvider.System)
-            .AddReach(_ => DatabaseOptions.Parse(db)).BuildServiceProvider();
-        await using (services)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var reach = scope.ServiceProvider.GetRequiredService<ReachDb>();
-            var stored = (await reach.Messages.Select(m => m.Id).ToListAsync()).ToHashSet();
-            Assert.All(acknowledged, id => Assert.Contains(id, stored));
-
-            var cold = await reach.Messages.Where(m => m.Channel == "open").GroupBy(m => m.RecipientId).Select(g => g.Count()).ToListAsync();
-            Assert.All(cold, count => Assert.InRange(count, 0, ReachPolicy.Default.Tier("recruiter").ReceiveCap));
-            Assert.Equal(cold.Sum(), (await reach.ReceiveCounters.ToListAsync()).Sum(c => c.Used));
-            var members = await reach.Members.Select(m => new { m.Id, m.CreditBalance }).ToListAsync();
-            var ledger = await reach.Ledger.OrderBy(e => e.Id).ToListAsync();
-            foreach (var member in members)
-            {
-                var running = 0;
-                foreach (var entry in ledger.Where(e => e.MemberId == member.Id))
-                {
-                    running += entry.Amount;
-                    Assert.Equal(running, entry.BalanceAfter);
-                    Assert.True(running >= 0);
-                }
-
-                Assert.Equal(running, member.CreditBalance);
-            }
-
-            Assert.Equal(await reach.Messages.CountAsync(m => m.Channel == "inMail"), ledger.Count(e => e.Kind == LedgerEntryKind.Spend));
-        }
     }
 
     // A member's live stream on one process hears of a message sent through another: the wake-up travels by
