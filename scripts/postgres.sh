@@ -3,6 +3,7 @@
 # connection string. Usage: scripts/postgres.sh start DIR PORT | scripts/postgres.sh stop DIR
 # Faults for the reliability tests, on a server started here: kill DIR (SIGKILL to the postmaster: a crash),
 # resume DIR PORT (start it again on its data, recovering), restart DIR (a clean restart, fast shutdown).
+# REACH_PG_DATA_SIZE=48m puts the data folder on a tmpfs of that size (the WAL stays outside it), to fill it up.
 set -euo pipefail
 action=${1:?start or stop}
 root=${2:?data folder}
@@ -12,6 +13,7 @@ pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 if [ "$action" = stop ]; then
   bin=$(pgbin)
   [ -n "$bin" ] && [ -d "$root/data" ] && su postgres -c "$bin/pg_ctl -D $root/data -m immediate stop" >/dev/null 2>&1 || true
+  if mountpoint -q "$root/disk"; then umount -l "$root/disk"; fi
   rm -rf "$root"
   exit 0
 fi
@@ -48,7 +50,14 @@ fi
 bin=$(pgbin)
 rm -rf "$root"
 install -d -o postgres -g postgres "$root"
-su postgres -c "$bin/initdb -D $root/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+if [ -n "${REACH_PG_DATA_SIZE:-}" ]; then
+  install -d -o postgres -g postgres "$root/disk"
+  mount -t tmpfs -o "size=$REACH_PG_DATA_SIZE,uid=postgres,gid=postgres,mode=0700" tmpfs "$root/disk"
+  su postgres -c "$bin/initdb -D $root/disk/data --waldir $root/wal -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+  ln -s disk/data "$root/data"
+else
+  su postgres -c "$bin/initdb -D $root/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+fi
 # Functional tests only: fsync off is fine there. Benchmarks set REACH_PG_FSYNC=on (durable commits, as in production).
 fsync=${REACH_PG_FSYNC:-off}
 # The settings go into the data folder's configuration, so that a restart or a start after a crash keeps them.

@@ -15,7 +15,7 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Reach's own start options (SPEC §10), as an unknown option's message lists them.</summary>
-    public static readonly string[] Options = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp", "request-timeout"];
+    public static readonly string[] Options = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp", "request-timeout", "write-queue"];
 
     /// <summary>Every command-line option the server takes, Reach's and the host's own; any other <c>--name</c> stops it.</summary>
     public static readonly string[] Known = [.. Options, "environment", "contentRoot", "applicationName"];
@@ -26,7 +26,10 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
         ArgumentNullException.ThrowIfNull(settings);
         var adminKey = settings.AdminKey ?? settings.AdminKeyFromEnvironment;
         return new StartOptions(
-            DatabaseOptions.Parse(string.IsNullOrWhiteSpace(settings.Db) ? "reach.db" : settings.Db),
+            DatabaseOptions.Parse(string.IsNullOrWhiteSpace(settings.Db) ? "reach.db" : settings.Db) with
+            {
+                WriteQueue = int.TryParse(settings.WriteQueue, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var queue) ? queue : DatabaseOptions.DefaultWriteQueue,
+            },
             string.IsNullOrEmpty(adminKey) ? null : adminKey,
             settings.Policy,
             settings.Clock == "manual",
@@ -133,6 +136,10 @@ public sealed class StartSettings
     /// <summary>Seconds a request may take (1–600, default 30): then it answers 503 <c>unavailable</c> instead of waiting on.</summary>
     [ConfigurationKeyName("request-timeout")]
     public string? RequestTimeout { get; set; }
+
+    /// <summary>SQLite: write transactions that may wait for the group commit (1–1,000,000, default 1,024); one more answers 503.</summary>
+    [ConfigurationKeyName("write-queue")]
+    public string? WriteQueue { get; set; }
 }
 
 /// <summary>Checks the start options at start; each failure names its option.</summary>
@@ -156,6 +163,12 @@ public sealed class StartSettingsValidator : IValidateOptions<StartSettings>
             && !(int.TryParse(timeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 600))
         {
             failures.Add($"--request-timeout must be a whole number of seconds from 1 to 600, not '{timeout}'.");
+        }
+
+        if (options.WriteQueue is { } queue
+            && !(int.TryParse(queue, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var waiting) && waiting is >= 1 and <= 1_000_000))
+        {
+            failures.Add($"--write-queue must be a whole number from 1 to 1000000, not '{queue}'.");
         }
 
         if ((options.AdminKey ?? options.AdminKeyFromEnvironment) is { Length: > 0 and < 16 })

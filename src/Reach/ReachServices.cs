@@ -20,6 +20,15 @@ namespace Reach;
 /// <param name="GroupCommit">SQLite only: concurrent write transactions share one commit (<see cref="Data.GroupCommit"/>).</param>
 public sealed record DatabaseOptions(bool IsPostgres, string ConnectionString, bool GroupCommit = true)
 {
+    /// <summary>The default of <see cref="WriteQueue"/>.</summary>
+    public const int DefaultWriteQueue = 1024;
+
+    /// <summary>
+    /// SQLite only: how many write transactions may wait for the group commit (<c>--write-queue</c>). One more is refused
+    /// at once with 503 <c>unavailable</c> instead of growing memory while the writer is stalled.
+    /// </summary>
+    public int WriteQueue { get; init; } = DefaultWriteQueue;
+
     /// <summary>Reads <c>--db</c>: a PostgreSQL connection string (it has <c>Host=</c>), otherwise a SQLite file path.</summary>
     public static DatabaseOptions Parse(string db)
     {

@@ -13,6 +13,9 @@ public sealed class RunningServer : IAsyncDisposable
         Address = address;
     }
 
+    /// <summary>The admin key every running server is started with.</summary>
+    public const string AdminKey = "running-server-admin-key";
+
     public Uri Address { get; }
 
     public int ProcessId => _process.Id;
@@ -29,7 +32,7 @@ public sealed class RunningServer : IAsyncDisposable
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", db, "--urls", $"http://127.0.0.1:{port}", "--admin-key", "running-server-admin-key" }.Concat(options))
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Reach.Server.dll"), "--db", db, "--urls", $"http://127.0.0.1:{port}", "--admin-key", AdminKey }.Concat(options))
         {
             start.ArgumentList.Add(arg);
         }

@@ -206,12 +206,16 @@ public sealed class StartupTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task ABadOtlpAddressStopsTheServer()
+    [Theory]
+    [InlineData("--otlp", "collector:4318")]
+    [InlineData("--request-timeout", "0")]
+    [InlineData("--write-queue", "0")]
+    [InlineData("--write-queue", "many")]
+    public async Task ABadStartOptionStopsTheServerNamingIt(string option, string value)
     {
-        var (exit, output) = await RunAsync("--db", Path.Combine(_folder, "o.db"), "--otlp", "collector:4318");
+        var (exit, output) = await RunAsync("--db", Path.Combine(_folder, "o.db"), option, value);
         Assert.Equal(2, exit);
-        Assert.Contains("--otlp", output, StringComparison.Ordinal);
+        Assert.Contains(option, output, StringComparison.Ordinal);
     }
 
     [Fact]

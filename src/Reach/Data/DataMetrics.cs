@@ -25,6 +25,9 @@ public static class DataMetrics
         "reach.db.group_commit.size", "{unit}", "Units of work committed together by one commit of SQLite's group commit.", tags: null,
         new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
 
+    internal static readonly Counter<long> WriteQueueFull = Meter.CreateCounter<long>(
+        "reach.db.group_commit.refused", "{unit}", "Write transactions refused because SQLite's group-commit queue was full.");
+
     internal static readonly Counter<long> Retries = Meter.CreateCounter<long>(
         "reach.db.retries", "{retry}", "Transactions run again, by reason (deadlock, serialization, unique, busy, locked, batch).");
 

@@ -22,12 +22,18 @@ namespace Reach.Data;
 /// A unit runs on its caller's own context and services, whose connection is pointed at the batch's for the time of
 /// the unit, so the use cases are the same code on both databases. PostgreSQL does not need this: concurrent
 /// transactions there run in parallel and their commits already share WAL flushes.
+/// <para>
+/// The queue is bounded (<paramref name="limit"/> units waiting): when the writer stalls (a disk that hangs, a lock held
+/// by another program) a unit past the limit fails at once with <see cref="WriteQueueFullException"/>, 503 to the caller,
+/// instead of every request of the stall waiting in memory.
+/// </para>
 /// </summary>
-internal sealed class GroupCommit(string connectionString, NotificationPublisher publisher) : IAsyncDisposable
+internal sealed class GroupCommit(string connectionString, NotificationPublisher publisher, int limit = DatabaseOptions.DefaultWriteQueue) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    private int _waiting;
     private readonly Lock _start = new();
     private Task? _loop;
     private SqliteConnection? _connection;
@@ -42,6 +48,13 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
     /// </summary>
     public Task<T> RunAsync<T>(ReachDb db, Func<CancellationToken, Task<T>> work, bool isolated, CancellationToken cancel)
     {
+        if (Interlocked.Increment(ref _waiting) > limit)
+        {
+            Interlocked.Decrement(ref _waiting);
+            DataMetrics.WriteQueueFull.Add(1);
+            return Task.FromException<T>(new WriteQueueFullException(limit));
+        }
+
         var unit = new Unit<T>(db, work, isolated, cancel);
         lock (_start)
         {
@@ -63,6 +76,7 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var unit))
             {
+                Interlocked.Decrement(ref _waiting);
                 if (unit.Cancel.IsCancellationRequested)
                 {
                     unit.Fail(new OperationCanceledException(unit.Cancel));
@@ -284,6 +298,13 @@ internal sealed class GroupCommit(string connectionString, NotificationPublisher
         public override void Fail(Exception e) => Done.TrySetException(e);
     }
 }
+
+/// <summary>
+/// The group commit's queue is full (its writer is stalled or far behind): the unit was not run, nothing of it is
+/// stored, and the request answers 503 <c>unavailable</c> so that its sender tries again later.
+/// </summary>
+public sealed class WriteQueueFullException(int limit)
+    : Exception($"{limit} write transactions are already waiting for the database; this one was not run.");
 
 /// <summary>The batch a unit ran in was rolled back because another unit of it failed: run the unit again.</summary>
 internal sealed class BatchRolledBackException : Exception

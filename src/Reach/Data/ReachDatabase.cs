@@ -91,7 +91,7 @@ public sealed class ReachDatabase : IAsyncDisposable
             .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
             .AddInterceptors(SqlitePragmas.Instance, publisher)
             .Options;
-        var group = database.GroupCommit ? new GroupCommit(database.ConnectionString, publisher) : null;
+        var group = database.GroupCommit ? new GroupCommit(database.ConnectionString, publisher, database.WriteQueue) : null;
         var contexts = new PooledDbContextFactory<SqliteReachDb>(sqlite);
         return new ReachDatabase(database, contexts.CreateDbContext, null, group, publisher);
     }

@@ -136,10 +136,11 @@ public static class Transactions
     /// <summary>
     /// Whether an exception means the database cannot serve now rather than that the request is wrong: PostgreSQL out
     /// of connections or resources (class 53), starting, stopping or crashed (57P01–57P03), a connection lost or that
-    /// could not be made (class 08, I/O), or a SQLite file still busy after every retry.
+    /// could not be made (class 08, I/O), a SQLite file still busy after every retry, or SQLite's group-commit queue full.
     /// </summary>
     public static bool IsUnavailable(Exception e) => Unwrap(e) switch
     {
+        WriteQueueFullException => true,
         PostgresException pg => pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
             || pg.SqlState is "57P01" or "57P02" or "57P03" or "57014",
         NpgsqlException npgsql => npgsql.IsTransient,

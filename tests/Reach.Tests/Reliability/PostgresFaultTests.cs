@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
@@ -33,18 +32,17 @@ public enum PostgresFault
 /// </summary>
 public sealed class PostgresFaultTests : IAsyncLifetime
 {
-    private const string AdminKey = "running-server-admin-key";
     private readonly string _root = Path.Combine(Path.GetTempPath(), "reach-pg-fault-" + Guid.NewGuid().ToString("N")[..8]);
     private int _port;
     private string _server = string.Empty;
 
     public async ValueTask InitializeAsync()
     {
-        _port = FreePort();
-        _server = (await ScriptAsync(new Dictionary<string, string> { ["REACH_PG_FSYNC"] = "on" }, "start", _root, _port.ToString(CultureInfo.InvariantCulture))).Trim();
+        _port = PostgresScript.FreePort();
+        _server = (await PostgresScript.RunAsync(new Dictionary<string, string> { ["REACH_PG_FSYNC"] = "on" }, "start", _root, _port.ToString(CultureInfo.InvariantCulture))).Trim();
     }
 
-    public async ValueTask DisposeAsync() => await ScriptAsync(null, "stop", _root);
+    public async ValueTask DisposeAsync() => await PostgresScript.RunAsync(null, "stop", _root);
 
     [Theory]
     [InlineData(PostgresFault.Killed)]
@@ -100,26 +98,22 @@ public sealed class PostgresFaultTests : IAsyncLifetime
     // crash, the two seconds it stays down included).
     private async Task<(TimeSpan Healed, int Unavailable)> RoundAsync(List<RunningServer> servers, PostgresFault fault, ConcurrentBag<long> acknowledged)
     {
-        var recipients = new List<Client>();
-        var senders = new List<Client>();
+        var recipients = new List<Member>();
+        var senders = new List<Member>();
         for (var i = 0; i < 4; i++)
         {
             // Recruiters take 300 cold messages a month: the load is not stopped by the cap before the fault.
-            var recipient = await SignUpAsync(servers[i % servers.Count].Address, "rc");
-            using var tier = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/members/{recipient.Handle}/tier") { Content = JsonContent.Create(new { tier = "recruiter" }) };
-            tier.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-            Assert.Equal(HttpStatusCode.OK, (await recipient.Http.SendAsync(tier)).StatusCode);
+            var recipient = await Member.SignUpAsync(servers[i % servers.Count].Address, "rc");
+            await recipient.SetTierAsync("recruiter");
             recipients.Add(recipient);
         }
 
         for (var i = 0; i < 24; i++)
         {
-            var sender = await SignUpAsync(servers[i % servers.Count].Address, "sd");
+            var sender = await Member.SignUpAsync(servers[i % servers.Count].Address, "sd");
             if (i % 3 == 0)
             {
-                using var tier = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/members/{sender.Handle}/tier") { Content = JsonContent.Create(new { tier = "premium_business" }) };
-                tier.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-                Assert.Equal(HttpStatusCode.OK, (await sender.Http.SendAsync(tier)).StatusCode);
+                await sender.SetTierAsync("premium_business");
             }
 
             senders.Add(sender);
@@ -181,12 +175,12 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         switch (fault)
         {
             case PostgresFault.Killed:
-                await ScriptAsync(null, "kill", _root);
+                await PostgresScript.RunAsync(null, "kill", _root);
                 await Task.Delay(TimeSpan.FromSeconds(2));
-                await ScriptAsync(null, "resume", _root, _port.ToString(CultureInfo.InvariantCulture));
+                await PostgresScript.RunAsync(null, "resume", _root, _port.ToString(CultureInfo.InvariantCulture));
                 break;
             case PostgresFault.Restarted:
-                await ScriptAsync(null, "restart", _root);
+                await PostgresScript.RunAsync(null, "restart", _root);
                 break;
             case PostgresFault.ConnectionsTerminated:
                 await using (var admin = new NpgsqlConnection(_server))
@@ -212,8 +206,8 @@ public sealed class PostgresFaultTests : IAsyncLifetime
     // PostgreSQL's LISTEN, whose connection the fault broke.
     private static async Task LiveNotificationsArriveAsync(List<RunningServer> servers)
     {
-        var recipient = await SignUpAsync(servers[0].Address, "lv");
-        var sender = await SignUpAsync(servers[1].Address, "ls");
+        var recipient = await Member.SignUpAsync(servers[0].Address, "lv");
+        var sender = await Member.SignUpAsync(servers[1].Address, "ls");
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -254,50 +248,4 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         }
     }
 
-    private sealed record Client(string Handle, HttpClient Http);
-
-    private static async Task<Client> SignUpAsync(Uri server, string prefix)
-    {
-        var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
-        var handle = $"{prefix}_{Guid.NewGuid():N}"[..24];
-        var email = handle + "@example.com";
-        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/auth/register", new { email, password = Api.Password, handle, displayName = "Member " + handle })).StatusCode);
-        var token = await (await http.PostAsJsonAsync("/api/auth/token", new { email, password = Api.Password })).Content.ReadFromJsonAsync<JsonElement>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-        return new Client(handle, http);
-    }
-
-    private static async Task<string> ScriptAsync(Dictionary<string, string>? environment, params string[] arguments)
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Reach.slnx")))
-        {
-            folder = folder.Parent;
-        }
-
-        var start = new ProcessStartInfo(Path.Combine(folder!.FullName, "scripts", "postgres.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? [])
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"postgres.sh {string.Join(' ', arguments)}: {output}{errors}");
-        return output;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
