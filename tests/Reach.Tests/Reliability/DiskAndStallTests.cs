@@ -8,12 +8,16 @@ using Npgsql;
 namespace Reach.Tests.Reliability;
 
 /// <summary>
-/// A database whose disk fills up and one that stalls, under real server processes. A full disk (SQLite on a small
-/// tmpfs the test mounts, or PostgreSQL's data folder on one): sends answer 507 <c>insufficient_storage</c>, nothing half-written, the file passes
-/// <c>integrity_check</c>, and sends succeed again once space is freed. A stalled database (PostgreSQL, a table locked
-/// by the test): requests answer 503 <c>unavailable</c> after <c>--request-timeout</c> instead of piling up, and
-/// change nothing. A stalled SQLite writer (the file's write lock held by another program): the group commit's queue is
-/// bounded by <c>--write-queue</c>, and a send past it answers 503 at once instead of waiting in memory.
+/// A database whose disk fills up and one that stalls, under real server processes; <c>REACH_DB_FAULTS</c> repeats each.
+/// <list type="bullet">
+/// <item>A full disk (SQLite on a small tmpfs the test mounts, or PostgreSQL's data folder on one): sends answer 507
+/// <c>insufficient_storage</c>, nothing is half-written (SQLite's <c>integrity_check</c>, the stored-state promises),
+/// and sends succeed again once space is freed.</item>
+/// <item>A stalled PostgreSQL (a table locked by the test, or inserts slowed by a trigger): requests answer 503
+/// <c>unavailable</c> after <c>--request-timeout</c> instead of piling up, and change nothing.</item>
+/// <item>A stalled SQLite writer (the file's write lock held by another program): the group commit's queue is bounded
+/// by <c>--write-queue</c>, and a send past it answers 503 at once instead of waiting in memory.</item>
+/// </list>
 /// </summary>
 public sealed class DiskAndStallTests
 {
@@ -25,12 +29,15 @@ public sealed class DiskAndStallTests
         var folder = Directory.CreateTempSubdirectory("reach-full-disk-").FullName;
         await RunAsync("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", folder);
         var db = Path.Combine(folder, "reach.db");
-        List<long> acknowledged;
+        var acknowledged = new List<long>();
         try
         {
             await using (var server = await RunningServer.StartAsync(db, "--policy", TestPolicy.WithoutLimits))
             {
-                acknowledged = await FillTheDiskAsync(server.Address, folder);
+                for (var round = 0; round < Report.FaultRepeats; round++)
+                {
+                    acknowledged.AddRange(await FillTheDiskAsync(server.Address, folder));
+                }
             }
 
             SqliteConnection.ClearAllPools();
@@ -53,7 +60,7 @@ public sealed class DiskAndStallTests
 
             Assert.Equal(acknowledged.Order(), stored.Order());
             await StoredState.AssertHeldAsync(db, acknowledged, int.MaxValue);
-            Report.Line($"full disk SQLite: {acknowledged.Count} sends stored, the refused ones answered 507, integrity_check ok, sends again after space was freed");
+            Report.Line($"full disk SQLite, filled and freed {Report.FaultRepeats} times: {acknowledged.Count} sends stored, the refused ones answered 507, integrity_check ok, sends again after space was freed");
         }
         finally
         {
@@ -74,16 +81,19 @@ public sealed class DiskAndStallTests
         try
         {
             var db = new NpgsqlConnectionStringBuilder(admin) { Database = "reach" }.ToString();
-            List<long> acknowledged;
+            var acknowledged = new List<long>();
             await using (var server = await RunningServer.StartAsync(db, "--policy", TestPolicy.WithoutLimits))
             {
-                acknowledged = await FillTheDiskAsync(server.Address, Path.Combine(root, "disk"));
+                for (var round = 0; round < Report.FaultRepeats; round++)
+                {
+                    acknowledged.AddRange(await FillTheDiskAsync(server.Address, Path.Combine(root, "disk")));
+                }
             }
 
             var (messages, _) = await StoredState.AssertHeldAsync(db, acknowledged, int.MaxValue);
             Assert.Equal(acknowledged.Count, messages);
             NpgsqlConnection.ClearAllPools();
-            Report.Line($"full disk PostgreSQL (data folder): {acknowledged.Count} sends stored, the refused ones answered 507, sends again after space was freed");
+            Report.Line($"full disk PostgreSQL (data folder), filled and freed {Report.FaultRepeats} times: {acknowledged.Count} sends stored, the refused ones answered 507, sends again after space was freed");
         }
         finally
         {
@@ -152,45 +162,70 @@ public sealed class DiskAndStallTests
         return acknowledged;
     }
 
-    [Fact]
-    public async Task AStalledDatabaseAnswers503AfterTheRequestTimeoutAndChangesNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AStalledDatabaseAnswers503AfterTheRequestTimeoutAndChangesNothing(bool slowStatements)
     {
+        // Either a lock held by the test on the messages table, or every insert into it slowed by five seconds (a
+        // trigger the test installs, as a slow disk would slow it).
         await using var database = new PostgresDatabase();
         await database.InitializeAsync();
         await using var server = await RunningServer.StartAsync(database.Db, "--policy", TestPolicy.WithoutLimits, "--request-timeout", "2");
-        var recipient = await Member.SignUpAsync(server.Address, "rc");
-        var sender = await Member.SignUpAsync(server.Address, "sd");
-        Assert.Equal(HttpStatusCode.Created, (await sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "Before the stall." })).StatusCode);
-
-        await using (var stall = new NpgsqlConnection(database.Db))
+        var slowest = TimeSpan.Zero;
+        for (var round = 0; round < Report.FaultRepeats; round++)
         {
-            await stall.OpenAsync();
-            await using var transaction = await stall.BeginTransactionAsync();
-            await using (var lockTable = new NpgsqlCommand("LOCK TABLE \"Messages\" IN ACCESS EXCLUSIVE MODE", stall, transaction))
+            var recipient = await Member.SignUpAsync(server.Address, "rc");
+            var sender = await Member.SignUpAsync(server.Address, "sd");
+            Assert.Equal(HttpStatusCode.Created, (await sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "Before the stall." })).StatusCode);
+
+            await using (var stall = new NpgsqlConnection(database.Db))
             {
-                await lockTable.ExecuteNonQueryAsync();
+                await stall.OpenAsync();
+                await using var transaction = slowStatements ? null : await stall.BeginTransactionAsync();
+                var begin = slowStatements
+                    ? """
+                      CREATE OR REPLACE FUNCTION reach_test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(5); RETURN NEW; END $$;
+                      CREATE TRIGGER reach_test_slow BEFORE INSERT ON "Messages" FOR EACH ROW EXECUTE FUNCTION reach_test_slow();
+                      """
+                    : "LOCK TABLE \"Messages\" IN ACCESS EXCLUSIVE MODE";
+                await using (var command = new NpgsqlCommand(begin, stall, transaction))
+                {
+                    await command.ExecuteNonQueryAsync();
+                }
+
+                var timer = Stopwatch.StartNew();
+                var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                    sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = $"During the stall {i}." })));
+                timer.Stop();
+                foreach (var answer in answers)
+                {
+                    Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+                    Assert.NotNull(answer.Headers.RetryAfter);
+                    Assert.Equal("unavailable", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+                }
+
+                Assert.True(timer.Elapsed < TimeSpan.FromSeconds(15), $"the stalled sends took {timer.Elapsed.TotalSeconds:0.0} s to answer");
+                slowest = timer.Elapsed > slowest ? timer.Elapsed : slowest;
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync();
+                }
+                else
+                {
+                    await using var end = new NpgsqlCommand("DROP TRIGGER reach_test_slow ON \"Messages\"", stall);
+                    await end.ExecuteNonQueryAsync();
+                }
             }
 
-            var timer = Stopwatch.StartNew();
-            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-                sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = $"During the stall {i}." })));
-            timer.Stop();
-            foreach (var answer in answers)
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
-                Assert.NotNull(answer.Headers.RetryAfter);
-                Assert.Equal("unavailable", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-            }
-
-            Assert.True(timer.Elapsed < TimeSpan.FromSeconds(15), $"the stalled sends took {timer.Elapsed.TotalSeconds:0.0} s to answer");
-            await transaction.CommitAsync();
+            Assert.Equal(HttpStatusCode.Created, (await sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "After the stall." })).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Created, (await sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "After the stall." })).StatusCode);
         await using var count = new NpgsqlConnection(database.Db);
         await count.OpenAsync();
         await using var messages = new NpgsqlCommand("SELECT count(*) FROM \"Messages\"", count);
-        Assert.Equal(2L, (long)(await messages.ExecuteScalarAsync())!);
+        Assert.Equal(2L * Report.FaultRepeats, (long)(await messages.ExecuteScalarAsync())!);
+        Report.Line($"{(slowStatements ? "slowed" : "locked")} PostgreSQL, --request-timeout 2, {Report.FaultRepeats} times: every send of the stall answered 503 within {slowest.TotalSeconds:0.0} s, none stored");
     }
 
     [Fact]
@@ -201,70 +236,16 @@ public sealed class DiskAndStallTests
         try
         {
             var acknowledged = 0;
+            int early = 0, waited = 0;
             await using (var server = await RunningServer.StartAsync(db, "--policy", TestPolicy.WithoutLimits, "--write-queue", "4"))
             {
-                // Forty sends of forty pairs: none is locked by the pacing of unanswered messages.
-                var recipients = new List<Member>();
-                var senders = new List<Member>();
-                for (var i = 0; i < 8; i++)
+                for (var round = 0; round < Report.FaultRepeats; round++)
                 {
-                    senders.Add(await Member.SignUpAsync(server.Address, "sd"));
-                    if (i < 5)
-                    {
-                        recipients.Add(await Member.SignUpAsync(server.Address, "rc"));
-                    }
+                    var (refused, stored) = await StallTheWriterAsync(server.Address, db);
+                    early += refused;
+                    waited += stored - 2;
+                    acknowledged += stored;
                 }
-
-                var recipient = recipients[0];
-
-                Assert.Equal(HttpStatusCode.Created, (await senders[0].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "Before the stall." })).StatusCode);
-                acknowledged++;
-
-                // Another program takes the file's write lock: the group commit's writer waits on it (busy_timeout).
-                await using var stall = new SqliteConnection($"Data Source={db};Pooling=False");
-                await stall.OpenAsync();
-                await using (var begin = new SqliteCommand("BEGIN IMMEDIATE", stall))
-                {
-                    await begin.ExecuteNonQueryAsync();
-                }
-
-                var timer = Stopwatch.StartNew();
-                var sends = Enumerable.Range(0, 40).Select(async i =>
-                {
-                    var response = await senders[i % senders.Count].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipients[i / senders.Count].Handle, body = $"During the stall {i}." });
-                    return (Response: response, At: timer.Elapsed);
-                }).ToList();
-
-                // The sends past the queue's four places are refused while the lock is still held.
-                var refused = await Task.WhenAny(sends);
-                Assert.True(refused.Result.Response.StatusCode == HttpStatusCode.ServiceUnavailable, $"the first answer in the stall was {(int)refused.Result.Response.StatusCode}");
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                using (var release = new SqliteCommand("ROLLBACK", stall))
-                {
-                    await release.ExecuteNonQueryAsync();
-                }
-
-                var released = timer.Elapsed;
-                var answers = await Task.WhenAll(sends);
-                var early = 0;
-                foreach (var (response, at) in answers)
-                {
-                    if (response.StatusCode == HttpStatusCode.Created)
-                    {
-                        acknowledged++;
-                        continue;
-                    }
-
-                    Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"a send in the stall answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    Assert.NotNull(response.Headers.RetryAfter);
-                    Assert.Equal("unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-                    early += at < released ? 1 : 0;
-                }
-
-                Assert.True(early >= 20, $"only {early} of 40 sends were refused before the lock was released");
-                Assert.Equal(HttpStatusCode.Created, (await senders[1].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "After the stall." })).StatusCode);
-                acknowledged++;
-                Report.Line($"stalled SQLite writer, --write-queue 4: {early} of 40 sends refused with 503 while it stalled, {acknowledged - 2} waited and were stored after");
             }
 
             SqliteConnection.ClearAllPools();
@@ -272,12 +253,79 @@ public sealed class DiskAndStallTests
             await connection.OpenAsync();
             await using var count = new SqliteCommand("SELECT count(*) FROM \"Messages\"", connection);
             Assert.Equal((long)acknowledged, (long)(await count.ExecuteScalarAsync())!);
+            Report.Line($"stalled SQLite writer, --write-queue 4, {Report.FaultRepeats} times: {early} of {40 * Report.FaultRepeats} sends refused with 503 while it stalled, {waited} waited and were stored after");
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    // Forty sends of forty pairs (none locked by the pacing of unanswered messages) while another program holds the
+    // file's write lock for two seconds: the group commit's writer waits on it (busy_timeout), its queue fills, and the
+    // sends past it answer 503 at once. Answers how many were refused before the lock was released, and how many sends
+    // were stored (with one before the stall and one after it).
+    private static async Task<(int Refused, int Stored)> StallTheWriterAsync(Uri server, string db)
+    {
+        var recipients = new List<Member>();
+        var senders = new List<Member>();
+        for (var i = 0; i < 8; i++)
+        {
+            senders.Add(await Member.SignUpAsync(server, "sd"));
+            if (i < 5)
+            {
+                recipients.Add(await Member.SignUpAsync(server, "rc"));
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await senders[0].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipients[0].Handle, body = "Before the stall." })).StatusCode);
+        var stored = 1;
+        var refused = 0;
+        await using (var stall = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await stall.OpenAsync();
+            await using (var begin = new SqliteCommand("BEGIN IMMEDIATE", stall))
+            {
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            var timer = Stopwatch.StartNew();
+            var sends = Enumerable.Range(0, 40).Select(async i =>
+            {
+                var response = await senders[i % senders.Count].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipients[i / senders.Count].Handle, body = $"During the stall {i}." });
+                return (Response: response, At: timer.Elapsed);
+            }).ToList();
+
+            // The sends past the queue's four places are refused while the lock is still held.
+            var first = await Task.WhenAny(sends);
+            Assert.True(first.Result.Response.StatusCode == HttpStatusCode.ServiceUnavailable, $"the first answer in the stall was {(int)first.Result.Response.StatusCode}");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await using (var release = new SqliteCommand("ROLLBACK", stall))
+            {
+                await release.ExecuteNonQueryAsync();
+            }
+
+            var released = timer.Elapsed;
+            foreach (var (response, at) in await Task.WhenAll(sends))
+            {
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    stored++;
+                    continue;
+                }
+
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"a send in the stall answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Equal("unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+                refused += at < released ? 1 : 0;
+            }
+
+            Assert.True(refused >= 20, $"only {refused} of 40 sends were refused before the lock was released");
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await senders[1].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipients[0].Handle, body = "After the stall." })).StatusCode);
+        return (refused, stored + 1);
     }
 
     private static async Task RunAsync(string program, params string[] arguments)

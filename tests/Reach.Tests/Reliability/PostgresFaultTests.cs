@@ -50,7 +50,7 @@ public sealed class PostgresFaultTests : IAsyncLifetime
     [InlineData(PostgresFault.ConnectionsTerminated)]
     public async Task NothingAcknowledgedIsLostAndReachHealsByItself(PostgresFault fault)
     {
-        var times = int.TryParse(Environment.GetEnvironmentVariable("REACH_DB_FAULTS"), CultureInfo.InvariantCulture, out var n) ? n : 1;
+        var times = Report.FaultRepeats;
         var name = "reach_fault_" + Guid.NewGuid().ToString("N")[..8];
         await using (var admin = new NpgsqlConnection(_server))
         {
