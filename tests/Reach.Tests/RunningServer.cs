@@ -18,6 +18,11 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    private System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    /// <summary>The server's last 2,000 lines of output (its log), for a failing test's message.</summary>
+    public string Output => string.Join('\n', _output);
+
     public int ProcessId => _process.Id;
 
     /// <summary>The server's resident memory now, from <c>/proc</c>.</summary>
@@ -39,18 +44,28 @@ public sealed class RunningServer : IAsyncDisposable
 
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            output.Enqueue(line ?? string.Empty);
+            while (output.Count > 2000 && output.TryDequeue(out _))
+            {
+            }
+        }
+
         process.OutputDataReceived += (_, e) =>
         {
+            Keep(e.Data);
             if (e.Data?.Contains("Reach is listening on", StringComparison.Ordinal) == true)
             {
                 listening.TrySetResult();
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new RunningServer(process, new Uri($"http://127.0.0.1:{port}"));
+        return new RunningServer(process, new Uri($"http://127.0.0.1:{port}")) { _output = output };
     }
 
     public async ValueTask DisposeAsync()

@@ -136,28 +136,41 @@ public static class Transactions
     /// <summary>
     /// Whether an exception means the database cannot serve now rather than that the request is wrong: PostgreSQL out
     /// of connections or resources (class 53), starting, stopping or crashed (57P01–57P03), a connection lost or that
-    /// could not be made (class 08, I/O), a SQLite file still busy after every retry, or SQLite's group-commit queue full.
+    /// could not be made (class 08, I/O), a formation failing over (no read-write host, or a demoted primary's 25006), a
+    /// SQLite file still busy after every retry, or SQLite's group-commit queue full.
     /// </summary>
     public static bool IsUnavailable(Exception e) => Unwrap(e) switch
     {
         WriteQueueFullException => true,
         PostgresException pg => pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || pg.SqlState is "57P01" or "57P02" or "57P03" or "57014",
-        NpgsqlException npgsql => npgsql.IsTransient,
+            || pg.SqlState is "57P01" or "57P02" or "57P03" or "57014" or PostgresErrorCodes.ReadOnlySqlTransaction,
+        NpgsqlException npgsql => npgsql.IsTransient || IsNoSuitableHost(npgsql),
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,
         _ => false,
     };
 
     /// <summary>
     /// Whether an exception means the connection to PostgreSQL is gone (the server killed, restarted, or the session
-    /// ended by an administrator), so that its transaction went with it and the pool's idle connections likely too.
+    /// ended by an administrator), so that its transaction went with it and the pool's idle connections likely too; or
+    /// that it leads to the wrong node of a formation (a primary demoted to a standby refuses writes with 25006, and no
+    /// host is read-write while a standby is being promoted). Nothing of the transaction was stored in either case.
     /// </summary>
     public static bool IsConnectionLost(Exception e) => Unwrap(e) switch
     {
-        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03",
-        NpgsqlException npgsql => npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException || npgsql.IsTransient,
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03"
+            || pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction,
+        NpgsqlException npgsql => npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException || npgsql.IsTransient
+            || IsNoSuitableHost(npgsql),
         _ => false,
     };
+
+    // With several hosts (a formation: Host=a,b;Target Session Attributes=read-write), Npgsql found none it may use:
+    // every host down, or none promoted yet during a failover. Npgsql has no type of its own for it; it throws a plain
+    // NpgsqlException with the hosts' errors inside, or with none when it has ruled every host out in the last
+    // "Host Recheck Seconds".
+    private static bool IsNoSuitableHost(NpgsqlException e) =>
+        e.GetType() == typeof(NpgsqlException)
+        && (e.InnerException is AggregateException || e.Message.StartsWith("No suitable host", StringComparison.Ordinal));
 
     /// <summary>Whether an exception means the database's disk is full (SQLite <c>SQLITE_FULL</c>, PostgreSQL 53100).</summary>
     public static bool IsOutOfSpace(Exception e) => Unwrap(e) switch

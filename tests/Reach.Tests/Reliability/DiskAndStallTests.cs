@@ -36,7 +36,7 @@ public sealed class DiskAndStallTests
             {
                 for (var round = 0; round < Report.FaultRepeats; round++)
                 {
-                    acknowledged.AddRange(await FillTheDiskAsync(server.Address, folder));
+                    acknowledged.AddRange(await FillTheDiskAsync(server, folder));
                 }
             }
 
@@ -86,7 +86,7 @@ public sealed class DiskAndStallTests
             {
                 for (var round = 0; round < Report.FaultRepeats; round++)
                 {
-                    acknowledged.AddRange(await FillTheDiskAsync(server.Address, Path.Combine(root, "disk")));
+                    acknowledged.AddRange(await FillTheDiskAsync(server, Path.Combine(root, "disk")));
                 }
             }
 
@@ -105,8 +105,9 @@ public sealed class DiskAndStallTests
     // Signs up four senders and a recipient, fills the disk mounted at <paramref name="disk"/> with a file of the test's
     // but for a little room, sends until five sends in a row answer 507, removes the file and sends once more.
     // Answers the ids of the sends acknowledged.
-    private static async Task<List<long>> FillTheDiskAsync(Uri server, string disk)
+    private static async Task<List<long>> FillTheDiskAsync(RunningServer running, string disk)
     {
+        var server = running.Address;
         var acknowledged = new List<long>();
         var recipient = await Member.SignUpAsync(server, "rc");
         var senders = new List<Member>();
@@ -147,7 +148,7 @@ public sealed class DiskAndStallTests
                 continue;
             }
 
-            Assert.True(response.StatusCode == HttpStatusCode.InsufficientStorage, $"a send on a full disk answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            Assert.True(response.StatusCode == HttpStatusCode.InsufficientStorage, $"a send on a full disk answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{FaultLoad.LastExceptions([running])}");
             Assert.Equal("insufficient_storage", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
             full++;
         }
