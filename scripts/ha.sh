@@ -4,6 +4,7 @@
 # tuned to take seconds. docs/OPERATIONS.md describes the same on three machines.
 #
 #   scripts/ha.sh start [DIR] [PORT]   monitor on PORT (default 56000), nodes on PORT+1 and PORT+2; prints Reach's --db
+#   scripts/ha.sh db [DIR]             Reach's --db for the formation started in DIR
 #   scripts/ha.sh state [DIR]          which node is primary, which secondary
 #   scripts/ha.sh failover [DIR]       a planned failover (the secondary becomes primary, the primary its standby)
 #   scripts/ha.sh kill [DIR]           the primary's machine lost: its pg_autoctl and PostgreSQL killed with SIGKILL
@@ -14,7 +15,7 @@
 #   scripts/ha.sh stop [DIR]           stops everything and removes DIR
 # DIR defaults to $REACH_HA_DIR or /tmp/reach-ha.
 set -euo pipefail
-action=${1:?start, state, failover, kill, rejoin, wait or stop}
+action=${1:?start, db, state, events, failover, kill, promoted, rejoin, wait or stop}
 dir=${2:-${REACH_HA_DIR:-/tmp/reach-ha}}
 
 bin=/usr/lib/postgresql/15/bin
@@ -90,6 +91,10 @@ CONF
     fi
   done
   wait_settled
+  "$0" db "$dir"
+  ;;
+db)
+  port=$(port_of)
   echo "Host=127.0.0.1:$((port + 1)),127.0.0.1:$((port + 2));Database=reach;Username=postgres;Target Session Attributes=read-write;Host Recheck Seconds=1;Timeout=3"
   ;;
 state)

@@ -153,10 +153,15 @@ internal static class FaultLoad
     }
 
 
-    /// <summary>The last exceptions the servers logged, each with its first lines: why an answer was a 500 or a 503.</summary>
-    public static string LastExceptions(List<RunningServer> servers) => string.Join('\n', servers
-        .SelectMany(server => server.Output.Split('\n'))
-        .Where(line => line.Contains("\"Exception\"", StringComparison.Ordinal))
-        .TakeLast(4)
-        .Select(line => line.Length > 1500 ? line[..1500] : line));
+    /// <summary>
+    /// The last exceptions the servers logged, each with its first lines, errors (a 500) before warnings (a 503): why an
+    /// answer was what it was.
+    /// </summary>
+    public static string LastExceptions(List<RunningServer> servers)
+    {
+        var logged = servers.SelectMany(server => server.Output.Split('\n')).Where(line => line.Contains("\"Exception\"", StringComparison.Ordinal)).ToList();
+        return string.Join('\n', logged.Where(line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal)).TakeLast(2)
+            .Concat(logged.Where(line => !line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal)).TakeLast(2))
+            .Select(line => line.Length > 3000 ? line[..3000] : line));
+    }
 }
