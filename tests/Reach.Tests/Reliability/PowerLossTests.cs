@@ -118,7 +118,8 @@ public sealed class PowerLossTests
     private static async Task<List<Task>> StartLoadAsync(Uri server, ConcurrentQueue<long> acknowledged, ConcurrentQueue<string> unexpected, CancellationToken stop)
     {
         var recipients = new List<Member>();
-        for (var i = 0; i < 12; i++)
+        // Enough pairs that the sends go on through twenty copies: each pair takes two unanswered messages.
+        for (var i = 0; i < 24; i++)
         {
             var recipient = await Member.SignUpAsync(server, "rc");
             await recipient.SetTierAsync("recruiter");
