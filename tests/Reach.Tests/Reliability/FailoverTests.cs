@@ -61,7 +61,9 @@ public sealed class FailoverTests : IAsyncDisposable
                     {
                         story.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:T} killed ").Append(await PostgresScript.FormationAsync("kill", _root));
                         story.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:T} promoted ").Append(await PostgresScript.FormationAsync("promoted", _root));
-                    }, acknowledged);
+                    },
+                    acknowledged,
+                    recipientCount: 16);
                 }
                 catch (Xunit.Sdk.XunitException e)
                 {
