@@ -28,14 +28,14 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
         return new StartOptions(
             DatabaseOptions.Parse(string.IsNullOrWhiteSpace(settings.Db) ? "reach.db" : settings.Db) with
             {
-                WriteQueue = int.TryParse(settings.WriteQueue, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var queue) ? queue : DatabaseOptions.DefaultWriteQueue,
+                WriteQueue = StartSettings.Whole(settings.WriteQueue) ?? DatabaseOptions.DefaultWriteQueue,
             },
             string.IsNullOrEmpty(adminKey) ? null : adminKey,
             settings.Policy,
             settings.Clock == "manual",
             settings.Demo is "" or "true")
         {
-            RequestTimeout = TimeSpan.FromSeconds(int.TryParse(settings.RequestTimeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 30),
+            RequestTimeout = TimeSpan.FromSeconds(StartSettings.Whole(settings.RequestTimeout) ?? 30),
         };
     }
 
@@ -140,6 +140,10 @@ public sealed class StartSettings
     /// <summary>SQLite: write transactions that may wait for the group commit (1–1,000,000, default 1,024); one more answers 503.</summary>
     [ConfigurationKeyName("write-queue")]
     public string? WriteQueue { get; set; }
+
+    /// <summary>An option's value as a whole number (digits only), or null when it is not one.</summary>
+    public static int? Whole(string? value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 }
 
 /// <summary>Checks the start options at start; each failure names its option.</summary>
@@ -159,14 +163,12 @@ public sealed class StartSettingsValidator : IValidateOptions<StartSettings>
             failures.Add($"--otlp must be an http or https address, not '{otlp}'.");
         }
 
-        if (options.RequestTimeout is { } timeout
-            && !(int.TryParse(timeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 600))
+        if (options.RequestTimeout is { } timeout && StartSettings.Whole(timeout) is not (>= 1 and <= 600))
         {
             failures.Add($"--request-timeout must be a whole number of seconds from 1 to 600, not '{timeout}'.");
         }
 
-        if (options.WriteQueue is { } queue
-            && !(int.TryParse(queue, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var waiting) && waiting is >= 1 and <= 1_000_000))
+        if (options.WriteQueue is { } queue && StartSettings.Whole(queue) is not (>= 1 and <= 1_000_000))
         {
             failures.Add($"--write-queue must be a whole number from 1 to 1000000, not '{queue}'.");
         }

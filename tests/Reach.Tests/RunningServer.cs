@@ -7,18 +7,19 @@ public sealed class RunningServer : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private RunningServer(Process process, Uri address)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
+
+    private RunningServer(Process process, Uri address, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
         Address = address;
+        _output = output;
     }
 
     /// <summary>The admin key every running server is started with.</summary>
     public const string AdminKey = "running-server-admin-key";
 
     public Uri Address { get; }
-
-    private System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     /// <summary>The server's last 2,000 lines of output (its log), for a failing test's message.</summary>
     public string Output => string.Join('\n', _output);
@@ -65,7 +66,7 @@ public sealed class RunningServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new RunningServer(process, new Uri($"http://127.0.0.1:{port}")) { _output = output };
+        return new RunningServer(process, new Uri($"http://127.0.0.1:{port}"), output);
     }
 
     public async ValueTask DisposeAsync()

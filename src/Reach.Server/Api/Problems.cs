@@ -21,15 +21,17 @@ public static class Problems
     public const string InsufficientStorage = "insufficient_storage";
 
     /// <summary>A request that ran past <c>--request-timeout</c> (a stalled database): 503 <c>unavailable</c>, <c>Retry-After</c>.</summary>
-    public static Task WriteTimeoutAsync(HttpContext context)
+    public static Task WriteTimeoutAsync(HttpContext context) =>
+        Unavailable(context, "The database did not answer in time: nothing was changed; try again in a moment.").ExecuteAsync(context);
+
+    /// <summary>503 <c>unavailable</c> with <c>Retry-After: 1</c>: the request was fine, the database cannot serve it now.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.Headers.RetryAfter = "1";
-        var problem = TypedResults.Problem(
-            detail: "The database did not answer in time: nothing was changed; try again in a moment.",
-            title: "Reach is busy; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
+        return TypedResults.Problem(
+            detail: detail, title: "Reach is busy; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
             extensions: new Dictionary<string, object?> { ["code"] = "unavailable" });
-        return problem.ExecuteAsync(context);
     }
 
     /// <summary>Too many requests of a kind from one client or for one account; <c>Retry-After</c> says when to try again.</summary>
@@ -183,10 +185,7 @@ public sealed class ProblemExceptionHandler(ReachPolicy policy, ILogger<ProblemE
 
             // The database is out of connections or busy: the request was fine and nothing was written; try again soon.
             ServerLog.DatabaseUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
-            httpContext.Response.Headers.RetryAfter = "1";
-            problem = TypedResults.Problem(
-                title: "Reach is busy; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
-                extensions: new Dictionary<string, object?> { ["code"] = "unavailable" });
+            problem = Problems.Unavailable(httpContext);
         }
         else if (Web.ErrorPages.WantsHtml(httpContext.Request))
         {
