@@ -62,8 +62,7 @@ public sealed class FailoverTests : IAsyncDisposable
                         story.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:T} killed ").Append(await PostgresScript.FormationAsync("kill", _root));
                         story.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:T} promoted ").Append(await PostgresScript.FormationAsync("promoted", _root));
                     },
-                    acknowledged,
-                    recipientCount: 16);
+                    acknowledged);
                 }
                 catch (Xunit.Sdk.XunitException e)
                 {

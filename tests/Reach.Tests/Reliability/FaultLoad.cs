@@ -13,11 +13,12 @@ internal static class FaultLoad
     /// One fault under load: 24 senders (a third sending InMail) send to <paramref name="recipientCount"/> recruiters
     /// through the servers until 40 sends are acknowledged, <paramref name="strike"/> runs (it returns once the database is back, or at once when it comes
     /// back by itself), and the load goes on until 40 more are acknowledged after it returned (each sender may have two unanswered
-    /// messages per recipient, so a round stores at most 48 per recipient: 160 with four). Every answer must be 201, 403, or 503 <c>unavailable</c>
+    /// messages per recipient, so a round stores at most 48 per recipient: enough with eight that the load outlasts a
+    /// fault of several seconds). Every answer must be 201, 403, or 503 <c>unavailable</c>
     /// with <c>Retry-After</c>. Answers the time from the fault to the first send stored once the database was back,
     /// and how many sends answered 503.
     /// </summary>
-    public static async Task<(TimeSpan Healed, int Unavailable)> RoundAsync(List<RunningServer> servers, Func<Task> strike, ConcurrentBag<long> acknowledged, int recipientCount = 4)
+    public static async Task<(TimeSpan Healed, int Unavailable)> RoundAsync(List<RunningServer> servers, Func<Task> strike, ConcurrentBag<long> acknowledged, int recipientCount = 8)
     {
         var recipients = new List<Member>();
         var senders = new List<Member>();
