@@ -5,6 +5,7 @@
 #
 #   scripts/ha.sh start [DIR] [PORT]   monitor on PORT (default 56000), nodes on PORT+1 and PORT+2; prints Reach's --db
 #   scripts/ha.sh db [DIR]             Reach's --db for the formation started in DIR
+#   scripts/ha.sh db-read [DIR]        Reach's --db-read: the same nodes, a standby preferred (the primary when none is)
 #   scripts/ha.sh state [DIR]          which node is primary, which secondary
 #   scripts/ha.sh failover [DIR]       a planned failover (the secondary becomes primary, the primary its standby)
 #   scripts/ha.sh kill [DIR]           the primary's machine lost: its pg_autoctl and PostgreSQL killed with SIGKILL
@@ -15,7 +16,7 @@
 #   scripts/ha.sh stop [DIR]           stops everything and removes DIR
 # DIR defaults to $REACH_HA_DIR or /tmp/reach-ha.
 set -euo pipefail
-action=${1:?start, db, state, events, failover, kill, promoted, rejoin, wait or stop}
+action=${1:?start, db, db-read, state, events, failover, kill, promoted, rejoin, wait or stop}
 dir=${2:-${REACH_HA_DIR:-/tmp/reach-ha}}
 
 bin=/usr/lib/postgresql/15/bin
@@ -96,6 +97,10 @@ CONF
 db)
   port=$(port_of)
   echo "Host=127.0.0.1:$((port + 1)),127.0.0.1:$((port + 2));Database=reach;Username=postgres;Target Session Attributes=read-write;Host Recheck Seconds=1;Timeout=3"
+  ;;
+db-read)
+  port=$(port_of)
+  echo "Host=127.0.0.1:$((port + 1)),127.0.0.1:$((port + 2));Database=reach;Username=postgres;Target Session Attributes=prefer-standby;Host Recheck Seconds=1;Timeout=3"
   ;;
 state)
   states

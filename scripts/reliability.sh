@@ -12,7 +12,7 @@ export REACH_TRIALS=${1:-1000}
 export REACH_FUZZ_REQUESTS=${2:-10000}
 export REACH_DB_FAULTS=${REACH_DB_FAULTS:-20}
 export REACH_POWER_CUTS=${REACH_POWER_CUTS:-20}
-# The failover of a pg_auto_failover formation (scripts/ha.sh), REACH_DB_FAULTS times.
+# The failover of a pg_auto_failover formation (scripts/ha.sh), REACH_DB_FAULTS times, and reads on its standby.
 export REACH_HA=${REACH_HA:-1}
 export REACH_RELIABILITY_LOG=${REACH_RELIABILITY_LOG:-$PWD/reliability.log}
 

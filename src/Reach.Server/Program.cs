@@ -169,6 +169,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseMemberStatusGate();
+app.UseWriteMarks();
 
 // The metrics say how much Reach is used and by which channels: for the operator, who scrapes with the admin key.
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase), metrics => metrics.Use(async (context, next) =>

@@ -15,7 +15,7 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Reach's own start options (SPEC §10), as an unknown option's message lists them.</summary>
-    public static readonly string[] Options = ["urls", "db", "admin-key", "policy", "clock", "demo", "otlp", "request-timeout", "write-queue"];
+    public static readonly string[] Options = ["urls", "db", "db-read", "admin-key", "policy", "clock", "demo", "otlp", "request-timeout", "write-queue"];
 
     /// <summary>Every command-line option the server takes, Reach's and the host's own; any other <c>--name</c> stops it.</summary>
     public static readonly string[] Known = [.. Options, "environment", "contentRoot", "applicationName"];
@@ -29,6 +29,7 @@ public sealed record StartOptions(DatabaseOptions Database, string? AdminKey, st
             DatabaseOptions.Parse(string.IsNullOrWhiteSpace(settings.Db) ? "reach.db" : settings.Db) with
             {
                 WriteQueue = StartSettings.Whole(settings.WriteQueue) ?? DatabaseOptions.DefaultWriteQueue,
+                ReadConnectionString = string.IsNullOrWhiteSpace(settings.DbRead) ? null : settings.DbRead,
             },
             string.IsNullOrEmpty(adminKey) ? null : adminKey,
             settings.Policy,
@@ -118,6 +119,10 @@ public sealed class StartSettings
 {
     public string? Db { get; set; }
 
+    /// <summary>PostgreSQL: a standby's connection string for the reads that may be a little stale (docs/DESIGN.md).</summary>
+    [ConfigurationKeyName("db-read")]
+    public string? DbRead { get; set; }
+
     [ConfigurationKeyName("admin-key")]
     public string? AdminKey { get; set; }
 
@@ -173,6 +178,12 @@ public sealed class StartSettingsValidator : IValidateOptions<StartSettings>
             failures.Add($"--write-queue must be a whole number from 1 to 1000000, not '{queue}'.");
         }
 
+        if (options.DbRead is { Length: > 0 } read
+            && !(IsPostgres(read) && IsPostgres(options.Db ?? string.Empty)))
+        {
+            failures.Add("--db-read must be a PostgreSQL connection string (Host=...), and --db one too: standbys are PostgreSQL's.");
+        }
+
         if ((options.AdminKey ?? options.AdminKeyFromEnvironment) is { Length: > 0 and < 16 })
         {
             failures.Add("--admin-key must have at least 16 characters.");
@@ -180,6 +191,8 @@ public sealed class StartSettingsValidator : IValidateOptions<StartSettings>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsPostgres(string db) => DatabaseOptions.Parse(db).IsPostgres;
 }
 
 /// <summary>A start option or policy file that stops the server, with a message that names it.</summary>

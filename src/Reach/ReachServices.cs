@@ -29,6 +29,12 @@ public sealed record DatabaseOptions(bool IsPostgres, string ConnectionString, b
     /// </summary>
     public int WriteQueue { get; init; } = DefaultWriteQueue;
 
+    /// <summary>
+    /// PostgreSQL only: where the reads that may be a little stale go (<c>--db-read</c>, a standby's connection string, or
+    /// a formation's with <c>Target Session Attributes=prefer-standby</c>); null: every read on the primary.
+    /// </summary>
+    public string? ReadConnectionString { get; init; }
+
     /// <summary>Reads <c>--db</c>: a PostgreSQL connection string (it has <c>Host=</c>), otherwise a SQLite file path.</summary>
     public static DatabaseOptions Parse(string db)
     {
@@ -68,6 +74,8 @@ public static class ReachServices
                 provider.GetRequiredService<LiveNotifications>(), provider.GetRequiredService<Outbox.OutboxSignal>(), provider.GetRequiredService<PostgresWakeups>()),
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddScoped<ReachDb>(provider => provider.GetRequiredService<ReachDatabase>().CreateContext());
+        services.AddSingleton<ReadYourWrites>();
+        services.AddScoped<StaleReads>();
         services.AddIdentityCore<Member>(options =>
             {
                 options.User.RequireUniqueEmail = true;

@@ -211,6 +211,7 @@ public sealed class StartupTests : IDisposable
     [InlineData("--request-timeout", "0")]
     [InlineData("--write-queue", "0")]
     [InlineData("--write-queue", "many")]
+    [InlineData("--db-read", "Host=127.0.0.1;Database=reach")]
     public async Task ABadStartOptionStopsTheServerNamingIt(string option, string value)
     {
         var (exit, output) = await RunAsync("--db", Path.Combine(_folder, "o.db"), option, value);

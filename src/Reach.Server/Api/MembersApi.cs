@@ -49,16 +49,25 @@ public static class MembersApi
         var members = app.MapGroup("/api/members").WithTags("Members").RequireAuthorization();
 
         members.MapGet("/{handle}", async Task<Results<Ok<ProfileJson>, ProblemHttpResult>> (
-            string handle, ClaimsPrincipal user, ReachDb db, Preflight preflight, Hints hints, ReachPolicy policy, CancellationToken cancel) =>
+            string handle, ClaimsPrincipal user, ReachDb db, StaleReads reads, Preflight preflight, Hints hints, ReachPolicy policy, CancellationToken cancel) =>
         {
+            // The profile and its hints are a stale-tolerant read; a member a standby does not know yet (just signed up)
+            // is looked for on the primary, which the decision below reads anyway.
             var me = user.MemberId();
-            var member = await db.FindByHandleAsync(handle, cancel);
+            var source = await reads.ForAsync(StaleRead.Profile, me, cancel);
+            var member = await source.FindByHandleAsync(handle, cancel);
+            if (member is null && source != db)
+            {
+                source = db;
+                member = await db.FindByHandleAsync(handle, cancel);
+            }
+
             if (member is null)
             {
                 return Problems.For(Failure.NotFound("Member"), policy);
             }
 
-            var hint = HintsJson.From(await hints.ForAsync(member, cancel));
+            var hint = HintsJson.From(await hints.ForAsync(source, member, cancel));
             if (member.Id == me)
             {
                 return TypedResults.Ok(new ProfileJson(MemberJson.From(member, policy), hint, null));

@@ -5,7 +5,7 @@ using Reach.Members;
 namespace Reach.Bookmarks;
 
 /// <summary>Bookmarks: add, remove, list (SPEC §4).</summary>
-public sealed class BookmarkService(ReachDb db, TimeProvider clock, Reachability reachability, Messaging.FactsReader facts, Policy.ReachPolicy policy)
+public sealed class BookmarkService(ReachDb db, StaleReads reads, TimeProvider clock, Reachability reachability, Messaging.FactsReader facts, Policy.ReachPolicy policy)
 {
     public async Task<Outcome<bool>> AddAsync(long memberId, string handle, CancellationToken cancel)
     {
@@ -55,14 +55,17 @@ public sealed class BookmarkService(ReachDb db, TimeProvider clock, Reachability
     public Task<bool> HasAsync(long memberId, long targetId, CancellationToken cancel) =>
         db.Bookmarks.AnyAsync(b => b.MemberId == memberId && b.TargetId == targetId, cancel);
 
-    /// <summary>The bookmarked members, newest first; deactivated members are left out.</summary>
-    public async Task<IReadOnlyList<Member>> ListAsync(long memberId, CancellationToken cancel) =>
-        await (from bookmark in db.Bookmarks
-               where bookmark.MemberId == memberId
-               join member in db.Members.AsNoTracking() on bookmark.TargetId equals member.Id
-               where member.Status != Policy.AccountStatus.Deactivated
-               orderby bookmark.CreatedAt descending
-               select member).ToListAsync(cancel);
+    /// <summary>The bookmarked members, newest first; deactivated members are left out (a stale-tolerant read).</summary>
+    public async Task<IReadOnlyList<Member>> ListAsync(long memberId, CancellationToken cancel)
+    {
+        var source = await reads.ForAsync(StaleRead.Bookmarks, memberId, cancel);
+        return await (from bookmark in source.Bookmarks
+                      where bookmark.MemberId == memberId
+                      join member in source.Members.AsNoTracking() on bookmark.TargetId equals member.Id
+                      where member.Status != Policy.AccountStatus.Deactivated
+                      orderby bookmark.CreatedAt descending
+                      select member).ToListAsync(cancel);
+    }
 
     /// <summary>The bookmarked members with each one's current decision for the member, decided for the whole list at once.</summary>
     public async Task<IReadOnlyList<(Member Member, Policy.Decision Decision)>> ListWithDecisionsAsync(long memberId, CancellationToken cancel)

@@ -28,6 +28,9 @@ public static class DataMetrics
     internal static readonly Counter<long> WriteQueueFull = Meter.CreateCounter<long>(
         "reach.db.group_commit.refused", "{unit}", "Write transactions refused because SQLite's group-commit queue was full.");
 
+    internal static readonly Counter<long> StaleReads = Meter.CreateCounter<long>(
+        "reach.db.stale_reads", "{read}", "Stale-tolerant reads (StandbyReads), by where they were served (standby, primary) and why (routed, behind, unavailable).");
+
     internal static readonly Counter<long> Retries = Meter.CreateCounter<long>(
         "reach.db.retries", "{retry}", "Transactions run again, by reason (deadlock, serialization, unique, busy, locked, batch).");
 

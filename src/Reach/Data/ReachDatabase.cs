@@ -23,7 +23,11 @@ public sealed class ReachDatabase : IAsyncDisposable
     // Open SQLite read connections kept for reuse; more may be open at once, the rest are closed when returned.
     private const int KeptReaders = 64;
 
+    // How long a standby that could not be reached is left alone before it is tried again.
+    private static readonly TimeSpan StandbyRest = TimeSpan.FromSeconds(5);
+
     private readonly Func<ReachDb> _create;
+    private long _standbyRestsUntil;
     private readonly ConcurrentQueue<SqliteConnection> _readers = new();
     private readonly string _connectionString;
     private readonly NotificationPublisher _publisher;
@@ -47,6 +51,17 @@ public sealed class ReachDatabase : IAsyncDisposable
 
     /// <summary>PostgreSQL only: the data source of the hot reads outside transactions.</summary>
     private NpgsqlDataSource? PostgresReads { get; init; }
+
+    /// <summary>PostgreSQL with <c>--db-read</c> only: the data source of the reads a standby may serve (<see cref="StaleReads"/>).</summary>
+    private NpgsqlDataSource? Standby { get; init; }
+
+    private Func<ReachDb>? StandbyContexts { get; init; }
+
+    /// <summary>Whether <c>--db-read</c> names a standby for the stale-tolerant reads.</summary>
+    public bool HasStandby => Standby is not null;
+
+    /// <summary>Whether the standby was found unreachable a moment ago, so that the primary serves its reads meanwhile.</summary>
+    public bool StandbyResting => Environment.TickCount64 < Interlocked.Read(ref _standbyRestsUntil);
 
     /// <summary>SQLite only, unless turned off: where write transactions share a commit.</summary>
     internal GroupCommit? GroupCommit { get; }
@@ -80,7 +95,31 @@ public sealed class ReachDatabase : IAsyncDisposable
                 .AddInterceptors(publisher)
                 .Options;
             var pool = new PooledDbContextFactory<PostgresReachDb>(options);
-            return new ReachDatabase(database, pool.CreateDbContext, dataSource, null, publisher) { PostgresReads = reads.Build() };
+            NpgsqlDataSource? standby = null;
+            Func<ReachDb>? standbyContexts = null;
+            if (database.ReadConnectionString is { } read)
+            {
+                // The stale-tolerant reads' own data source and contexts (StandbyReads), which only read.
+                var standbySource = new NpgsqlDataSourceBuilder(read);
+                standbySource.ConnectionStringBuilder.MaxAutoPrepare = source.ConnectionStringBuilder.MaxAutoPrepare;
+                standbySource.ConnectionStringBuilder.AutoPrepareMinUsages = source.ConnectionStringBuilder.AutoPrepareMinUsages;
+                standbySource.ConnectionStringBuilder.NoResetOnClose = true;
+                standbySource.UseLoggerFactory(logging);
+                standby = standbySource.Build();
+                var standbyOptions = new DbContextOptionsBuilder<PostgresReachDb>()
+                    .UseNpgsql(standby)
+                    .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+                    .UseLoggerFactory(logging)
+                    .Options;
+                standbyContexts = new PooledDbContextFactory<PostgresReachDb>(standbyOptions).CreateDbContext;
+            }
+
+            return new ReachDatabase(database, pool.CreateDbContext, dataSource, null, publisher)
+            {
+                PostgresReads = reads.Build(),
+                Standby = standby,
+                StandbyContexts = standbyContexts,
+            };
         }
 
         var sqlite = new DbContextOptionsBuilder<SqliteReachDb>()
@@ -108,6 +147,28 @@ public sealed class ReachDatabase : IAsyncDisposable
         db.NotifyAfterCommit.Clear();
         db.OutboxAfterCommit = false;
         return db;
+    }
+
+    /// <summary>A context on the standby (<c>--db-read</c>), which tracks nothing; only <see cref="StaleReads"/> asks for one.</summary>
+    internal ReachDb CreateStandbyContext() =>
+        (StandbyContexts ?? throw new InvalidOperationException("No standby is configured (--db-read)."))();
+
+    /// <summary>The standby could not be reached: its idle connections are dropped and it rests for a few seconds.</summary>
+    internal void StandbyLost()
+    {
+        Standby?.Clear();
+        Interlocked.Exchange(ref _standbyRestsUntil, Environment.TickCount64 + (long)StandbyRest.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// PostgreSQL: how far the primary's write-ahead log has been written, which is at least as far as every commit it
+    /// has acknowledged (<see cref="ReadYourWrites"/>).
+    /// </summary>
+    public async Task<ulong> PrimaryPositionAsync(CancellationToken cancel)
+    {
+        var source = Postgres ?? throw new InvalidOperationException("Only PostgreSQL has a write-ahead log position.");
+        await using var command = source.CreateCommand("SELECT pg_current_wal_lsn()");
+        return (ulong)(NpgsqlTypes.NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancel))!;
     }
 
     /// <summary>
@@ -171,6 +232,11 @@ public sealed class ReachDatabase : IAsyncDisposable
         if (PostgresReads is not null)
         {
             await PostgresReads.DisposeAsync();
+        }
+
+        if (Standby is not null)
+        {
+            await Standby.DisposeAsync();
         }
 
         if (GroupCommit is not null)

@@ -10,10 +10,14 @@ public sealed class Hints(ReachDb db, ReachPolicy policy, TimeProvider clock)
     /// <summary>The window of the engagement signal (SPEC §4).</summary>
     public static readonly TimeSpan EngagementWindow = TimeSpan.FromDays(90);
 
-    public async Task<Receptiveness> ForAsync(Member member, CancellationToken cancel)
+    public Task<Receptiveness> ForAsync(Member member, CancellationToken cancel) => ForAsync(db, member, cancel);
+
+    /// <summary>The member's receptiveness, its signals read from <paramref name="source"/> (a standby's: <see cref="StaleReads"/>).</summary>
+    public async Task<Receptiveness> ForAsync(ReachDb source, Member member, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(member);
-        var engagement = await EngagementAsync(member.Id, cancel);
+        var engagement = await EngagementAsync(source, member.Id, cancel);
         return Receptiveness.Of(policy, Facts(member, member.ConnectionCount, engagement));
     }
 
@@ -36,17 +40,19 @@ public sealed class Hints(ReachDb db, ReachPolicy policy, TimeProvider clock)
     /// The engagement signal: of the comments others wrote on the member's own posts in the last 90 days, the share the
     /// member answered; null when nobody commented.
     /// </summary>
-    public async Task<double?> EngagementAsync(long memberId, CancellationToken cancel)
+    public Task<double?> EngagementAsync(long memberId, CancellationToken cancel) => EngagementAsync(db, memberId, cancel);
+
+    private async Task<double?> EngagementAsync(ReachDb source, long memberId, CancellationToken cancel)
     {
         var since = clock.GetUtcNow() - EngagementWindow;
-        var received = db.Comments.Where(c => c.AuthorId != memberId && c.CreatedAt >= since && db.Posts.Any(p => p.Id == c.PostId && p.AuthorId == memberId));
+        var received = source.Comments.Where(c => c.AuthorId != memberId && c.CreatedAt >= since && source.Posts.Any(p => p.Id == c.PostId && p.AuthorId == memberId));
         var total = await received.CountAsync(cancel);
         if (total == 0)
         {
             return null;
         }
 
-        var answered = await received.CountAsync(c => db.Comments.Any(a => a.ReplyToId == c.Id && a.AuthorId == memberId), cancel);
+        var answered = await received.CountAsync(c => source.Comments.Any(a => a.ReplyToId == c.Id && a.AuthorId == memberId), cancel);
         return (double)answered / total;
     }
 

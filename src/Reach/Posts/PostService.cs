@@ -19,7 +19,7 @@ public sealed record ShareRequest(string? Comment);
 /// Posts, comments, shares and the <c>@handle</c> mentions in them (SPEC §5). A member never sees, comments on or
 /// shares the posts of a member they blocked or who blocked them: to them such a post does not exist.
 /// </summary>
-public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hints)
+public sealed partial class PostService(ReachDb db, StaleReads reads, TimeProvider clock, Hints hints)
 {
     public const int BodyMaxLength = 3000;
 
@@ -37,7 +37,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
         db.Posts.Add(post);
         await db.SaveChangesAsync(cancel);
         await NotifyMentionsAsync(authorId, post.Body, "a post", PostLink(post.Id), now, cancel);
-        return (await GetAsync(authorId, post.Id, cancel)).Value!;
+        return (await ViewAsync(db, authorId, post.Id, cancel)).Value!;
     }
 
     public async Task<Outcome<PostView>> ShareAsync(long memberId, long postId, ShareRequest request, CancellationToken cancel)
@@ -47,7 +47,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
             return invalid;
         }
 
-        if (await VisibleAsync(memberId, postId, cancel) is not { } shared)
+        if (await VisibleAsync(db, memberId, postId, cancel) is not { } shared)
         {
             return Failure.NotFound("Post");
         }
@@ -57,7 +57,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
         db.Posts.Add(post);
         await db.SaveChangesAsync(cancel);
         await NotifyMentionsAsync(memberId, post.Body, "a post", PostLink(post.Id), now, cancel);
-        return (await GetAsync(memberId, post.Id, cancel)).Value!;
+        return (await ViewAsync(db, memberId, post.Id, cancel)).Value!;
     }
 
     public async Task<Outcome<CommentView>> CommentAsync(long memberId, long postId, CommentRequest request, CancellationToken cancel)
@@ -67,7 +67,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
             return invalid;
         }
 
-        if (await VisibleAsync(memberId, postId, cancel) is not { } post)
+        if (await VisibleAsync(db, memberId, postId, cancel) is not { } post)
         {
             return Failure.NotFound("Post");
         }
@@ -89,26 +89,29 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
         return new CommentView(comment.Id, author, comment.Body, comment.ReplyToId, comment.CreatedAt);
     }
 
-    /// <summary>A post with its comments and the post it shares, as the viewer may see it.</summary>
-    public async Task<Outcome<PostView>> GetAsync(long viewerId, long postId, CancellationToken cancel)
+    /// <summary>A post with its comments and the post it shares, as the viewer may see it (a stale-tolerant read).</summary>
+    public async Task<Outcome<PostView>> GetAsync(long viewerId, long postId, CancellationToken cancel) =>
+        await ViewAsync(await reads.ForAsync(StaleRead.Posts, viewerId, cancel), viewerId, postId, cancel);
+
+    private static async Task<Outcome<PostView>> ViewAsync(ReachDb source, long viewerId, long postId, CancellationToken cancel)
     {
-        if (await VisibleAsync(viewerId, postId, cancel) is not { } post)
+        if (await VisibleAsync(source, viewerId, postId, cancel) is not { } post)
         {
             return Failure.NotFound("Post");
         }
 
-        var author = await db.Members.AsNoTracking().FirstAsync(m => m.Id == post.AuthorId, cancel);
-        var comments = await (from comment in db.Comments
+        var author = await source.Members.AsNoTracking().FirstAsync(m => m.Id == post.AuthorId, cancel);
+        var comments = await (from comment in source.Comments
                               where comment.PostId == postId
-                              join member in db.Members on comment.AuthorId equals member.Id
-                              where ((member.Status != AccountStatus.Deactivated && member.Status != AccountStatus.Suspended) || member.Id == viewerId) && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == member.Id) || (x.BlockerId == member.Id && x.BlockedId == viewerId))
+                              join member in source.Members on comment.AuthorId equals member.Id
+                              where ((member.Status != AccountStatus.Deactivated && member.Status != AccountStatus.Suspended) || member.Id == viewerId) && !source.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == member.Id) || (x.BlockerId == member.Id && x.BlockedId == viewerId))
                               orderby comment.Id
                               select new { comment, member }).AsNoTracking().Take(500).ToListAsync(cancel);
-        var shares = await db.Posts.CountAsync(p => p.SharedPostId == postId, cancel);
+        var shares = await source.Posts.CountAsync(p => p.SharedPostId == postId, cancel);
         PostView? shared = null;
         if (post.SharedPostId is { } sharedId)
         {
-            shared = (await GetAsync(viewerId, sharedId, cancel)).Value;
+            shared = (await ViewAsync(source, viewerId, sharedId, cancel)).Value;
         }
 
         return new PostView(
@@ -119,9 +122,10 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
     /// <summary>The newest posts the viewer may see, from everyone or from one author.</summary>
     public async Task<IReadOnlyList<PostView>> ListAsync(long viewerId, long? authorId, CancellationToken cancel)
     {
-        var query = from post in db.Posts
-                    join author in db.Members on post.AuthorId equals author.Id
-                    where ((author.Status != AccountStatus.Deactivated && author.Status != AccountStatus.Suspended) || author.Id == viewerId) && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
+        var source = await reads.ForAsync(StaleRead.Posts, viewerId, cancel);
+        var query = from post in source.Posts
+                    join author in source.Members on post.AuthorId equals author.Id
+                    where ((author.Status != AccountStatus.Deactivated && author.Status != AccountStatus.Suspended) || author.Id == viewerId) && !source.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
                     select post;
         if (authorId is { } only)
         {
@@ -132,7 +136,7 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
         var posts = new List<PostView>();
         foreach (var id in ids)
         {
-            if ((await GetAsync(viewerId, id, cancel)).Value is { } view)
+            if ((await ViewAsync(source, viewerId, id, cancel)).Value is { } view)
             {
                 posts.Add(view);
             }
@@ -147,10 +151,10 @@ public sealed partial class PostService(ReachDb db, TimeProvider clock, Hints hi
 
     private static string PostLink(long postId) => "/posts/" + postId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private Task<Post?> VisibleAsync(long viewerId, long postId, CancellationToken cancel) =>
-        (from post in db.Posts
-         join author in db.Members on post.AuthorId equals author.Id
-         where post.Id == postId && ((author.Status != AccountStatus.Deactivated && author.Status != AccountStatus.Suspended) || author.Id == viewerId) && !db.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
+    private static Task<Post?> VisibleAsync(ReachDb source, long viewerId, long postId, CancellationToken cancel) =>
+        (from post in source.Posts
+         join author in source.Members on post.AuthorId equals author.Id
+         where post.Id == postId && ((author.Status != AccountStatus.Deactivated && author.Status != AccountStatus.Suspended) || author.Id == viewerId) && !source.Blocks.Any(x => (x.BlockerId == viewerId && x.BlockedId == author.Id) || (x.BlockerId == author.Id && x.BlockedId == viewerId))
          select post).AsNoTracking().FirstOrDefaultAsync(cancel);
 
     // Each mentioned member hears of it, unless either has blocked the other (SPEC §5).

@@ -15,9 +15,10 @@ public sealed record SearchPage(IReadOnlyList<SearchHit> Hits, int? NextPage);
 /// <summary>
 /// Advanced search of members (SPEC §4): words in name, handle, headline and company; filters on open to work,
 /// connections, the premium badge and "I can message now"; sorted by relevance or receptiveness. Blocks hide members
-/// both ways. Each hit carries the viewer's decision, read for the whole page at once.
+/// both ways. Each hit carries the viewer's decision, read for the whole page at once (on the primary); the members are
+/// a stale-tolerant read (<see cref="StaleRead.Search"/>).
 /// </summary>
-public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader facts, TimeProvider clock)
+public sealed class SearchService(StaleReads reads, ReachPolicy policy, FactsReader facts, TimeProvider clock)
 {
     public const int PageSize = 20;
 
@@ -50,6 +51,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
             return Failure.Invalid("page", "page must be from 0 to 500.");
         }
 
+        var db = await reads.ForAsync(StaleRead.Search, viewerId, cancel);
         var page = query.Page ?? 0;
         var words = MemberWord.Split(query.Q ?? string.Empty).Take(5).ToList();
 
@@ -60,14 +62,14 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
             .ToListAsync(cancel);
         hidden.Add(viewerId);
         var badged = policy.Tiers.Where(t => t.PremiumBadge).Select(t => t.Id).ToList();
-        var ordered = words.Count > 0 ? MatchingWords(words, hidden, badged, query) : MatchingMembers(hidden, badged, query);
+        var ordered = words.Count > 0 ? MatchingWords(db, words, hidden, badged, query) : MatchingMembers(db, hidden, badged, query);
 
         var viewer = await db.Members.AsNoTracking().FirstAsync(m => m.Id == viewerId, cancel);
         var now = clock.GetUtcNow();
         if (query.Reachable != true)
         {
             var ids = await FirstIdsAsync(ordered, ((page + 1) * PageSize) + 1, cancel);
-            var shown = await MembersAsync(ids.Skip(page * PageSize).Take(PageSize), cancel);
+            var shown = await MembersAsync(db, ids.Skip(page * PageSize).Take(PageSize), cancel);
             var decisions = await DecideAsync(viewer, shown, now, cancel);
             return new SearchPage([.. shown.Select((m, i) => new SearchHit(m, decisions[i]))], ids.Count > (page + 1) * PageSize ? page + 1 : null);
         }
@@ -79,7 +81,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
         var hits = new List<SearchHit>();
         for (var offset = 0; hits.Count < wanted && offset < candidates.Count; offset += ReachableChunk)
         {
-            var chunk = await MembersAsync(candidates.Skip(offset).Take(ReachableChunk), cancel);
+            var chunk = await MembersAsync(db, candidates.Skip(offset).Take(ReachableChunk), cancel);
             var decisions = await DecideAsync(viewer, chunk, now, cancel);
             hits.AddRange(chunk.Select((m, i) => new SearchHit(m, decisions[i])).Where(hit => hit.Decision.Allowed));
         }
@@ -91,7 +93,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
     // probed through the (member, word) index; the members table is read only for the page. A member with two words
     // in the first word's range appears twice: FirstIdsAsync keeps the first.
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1309", Justification = "string.Compare in the query is SQL's comparison of the column.")]
-    private IQueryable<long> MatchingWords(List<string> words, List<long> hidden, List<string> badged, SearchQuery query)
+    private static IQueryable<long> MatchingWords(ReachDb db, List<string> words, List<long> hidden, List<string> badged, SearchQuery query)
     {
         var (from, to) = Range(words[0]);
         var rows = db.MemberWords.AsNoTracking()
@@ -124,7 +126,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
     }
 
     // No words: the members themselves, walked in score order through the (receptiveness, id) index.
-    private IQueryable<long> MatchingMembers(List<long> hidden, List<string> badged, SearchQuery query)
+    private static IQueryable<long> MatchingMembers(ReachDb db, List<long> hidden, List<string> badged, SearchQuery query)
     {
         var members = db.Members.AsNoTracking().Where(m => m.Status != AccountStatus.Deactivated && m.Status != AccountStatus.Suspended && !hidden.Contains(m.Id));
         if (query.OpenToWork == true)
@@ -165,7 +167,7 @@ public sealed class SearchService(ReachDb db, ReachPolicy policy, FactsReader fa
         }
     }
 
-    private async Task<List<Member>> MembersAsync(IEnumerable<long> ids, CancellationToken cancel)
+    private static async Task<List<Member>> MembersAsync(ReachDb db, IEnumerable<long> ids, CancellationToken cancel)
     {
         var wanted = ids.ToList();
         var members = await db.Members.AsNoTracking().Where(m => wanted.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancel);
