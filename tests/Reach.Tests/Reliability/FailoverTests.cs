@@ -31,6 +31,42 @@ public sealed class FailoverTests : IAsyncDisposable
         }
     }
 
+    // What each node says of itself, asked directly: in recovery or not, read-only or not, its synchronous standbys and
+    // its sessions (a failing round's message).
+    private static async Task<string> NodesAsync(string formation)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var host in new NpgsqlConnectionStringBuilder(formation).Host!.Split(','))
+        {
+            var (name, port) = (host.Split(':')[0], host.Split(':')[1]);
+            try
+            {
+                await using var connection = new NpgsqlConnection($"Host={name};Port={port};Database=reach;Username=postgres;Pooling=false;Timeout=3");
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    "SELECT pg_is_in_recovery()::text || ' read_only=' || current_setting('default_transaction_read_only') || ' sync=' || current_setting('synchronous_standby_names') || ' sessions=' || (SELECT count(*) FROM pg_stat_activity)", connection);
+                text.Append(CultureInfo.InvariantCulture, $"{host}: in recovery {await command.ExecuteScalarAsync()}\n");
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{host}: {e.Message}\n");
+            }
+        }
+
+        try
+        {
+            await using var source = NpgsqlDataSource.Create(formation);
+            await using var connection = await source.OpenConnectionAsync();
+            text.Append(CultureInfo.InvariantCulture, $"the formation's connection string opens on {connection.Host}:{connection.Port}\n");
+        }
+        catch (NpgsqlException e)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"the formation's connection string: {e}\n");
+        }
+
+        return text.ToString();
+    }
+
     [Fact]
     public async Task APrimaryLostUnderLoadFailsOverWithoutA500AndLosesNothingAcknowledged()
     {
@@ -66,7 +102,7 @@ public sealed class FailoverTests : IAsyncDisposable
                 }
                 catch (Xunit.Sdk.XunitException e)
                 {
-                    throw new Xunit.Sdk.XunitException($"round {round + 1}: {e.Message}\n{FaultLoad.LastExceptions(servers)}\n{story}{await PostgresScript.FormationAsync("state", _root)}{await PostgresScript.FormationAsync("events", _root)}");
+                    throw new Xunit.Sdk.XunitException($"round {round + 1}: {e.Message}\n{FaultLoad.LastExceptions(servers)}\n{story}{await NodesAsync(_db)}{await PostgresScript.FormationAsync("state", _root)}{await PostgresScript.FormationAsync("events", _root)}");
                 }
 
                 var (healed, refused) = result;

@@ -11,14 +11,16 @@ internal static class FaultLoad
 {
     /// <summary>
     /// One fault under load: 24 senders (a third sending InMail) send to <paramref name="recipientCount"/> recruiters
-    /// through the servers until 40 sends are acknowledged, <paramref name="strike"/> runs (it returns once the database is back, or at once when it comes
-    /// back by itself), and the load goes on until 40 more are acknowledged after it returned (each sender may have two unanswered
-    /// messages per recipient, so a round stores at most 48 per recipient: enough with eight that the load outlasts a
-    /// fault of several seconds). Every answer must be 201, 403, or 503 <c>unavailable</c>
-    /// with <c>Retry-After</c>. Answers the time from the fault to the first send stored once the database was back,
-    /// and how many sends answered 503.
+    /// through the servers until 40 sends are acknowledged, <paramref name="strike"/> runs (it returns once the database
+    /// is back, or at once when it comes back by itself), and the load goes on until 40 more are acknowledged after it
+    /// returned. Each sender may have two unanswered cold messages or one unanswered InMail per recipient, so a round
+    /// stores at most 40 per recipient, and the healthy database stores hundreds a second while a strike is being
+    /// applied: sixteen recipients keep the load going through a fault of several seconds (with eight, a failover's
+    /// rounds ran out, every send locked as awaiting a reply). Every answer must be 201, 403, or 503
+    /// <c>unavailable</c> with <c>Retry-After</c>. Answers the time from the fault to the first send stored once the
+    /// database was back, and how many sends answered 503.
     /// </summary>
-    public static async Task<(TimeSpan Healed, int Unavailable)> RoundAsync(List<RunningServer> servers, Func<Task> strike, ConcurrentBag<long> acknowledged, int recipientCount = 8)
+    public static async Task<(TimeSpan Healed, int Unavailable)> RoundAsync(List<RunningServer> servers, Func<Task> strike, ConcurrentBag<long> acknowledged, int recipientCount = 16)
     {
         var recipients = new List<Member>();
         var senders = new List<Member>();
@@ -42,6 +44,7 @@ internal static class FaultLoad
         }
 
         var unexpected = new ConcurrentQueue<string>();
+        var lockedAfter = new ConcurrentDictionary<string, int>();
         var unavailable = 0;
         var struck = Stopwatch.StartNew();
         long faultAt = long.MaxValue, backAt = long.MaxValue, healedAt = long.MaxValue;
@@ -68,6 +71,14 @@ internal static class FaultLoad
 
                             break;
                         case HttpStatusCode.Forbidden:
+                            if (struck.ElapsedTicks > Interlocked.Read(ref backAt))
+                            {
+                                // Locked after the fault: its reasons, for a round that times out.
+                                var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+                                var why = problem.TryGetProperty("reasons", out var reasons) ? string.Join('+', reasons.EnumerateArray().Select(r => r.GetString())) : problem.GetProperty("code").GetString()!;
+                                lockedAfter.AddOrUpdate(why, 1, (_, n) => n + 1);
+                            }
+
                             break;
                         case HttpStatusCode.ServiceUnavailable:
                             Interlocked.Increment(ref unavailable);
@@ -97,7 +108,10 @@ internal static class FaultLoad
         await strike();
         Interlocked.Exchange(ref backAt, struck.ElapsedTicks);
         before = acknowledged.Count;
-        await WaitAsync(() => acknowledged.Count >= before + 40, "40 sends acknowledged after the fault", TimeSpan.FromSeconds(90));
+        await WaitAsync(
+            () => acknowledged.Count >= before + 40,
+            () => $"40 sends acknowledged after the fault ({acknowledged.Count - before} were; {unavailable} answered 503 in the round; locked after it: {string.Join(", ", lockedAfter.Select(x => $"{x.Key} ×{x.Value}"))})",
+            TimeSpan.FromSeconds(90));
         await stop.CancelAsync();
         await Task.WhenAll(load);
         Assert.True(unexpected.IsEmpty, $"{LastExceptions(servers)}\n{unexpected.Count} answers other than 201, 403 and 503; the first: {unexpected.FirstOrDefault()}");
@@ -135,12 +149,14 @@ internal static class FaultLoad
         }
     }
 
-    private static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null)
+    private static Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => WaitAsync(condition, () => what, limit);
+
+    private static async Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null)
     {
         var deadline = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(60)), "Timed out waiting for " + what);
+            Assert.True(deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(60)), "Timed out waiting for " + what());
             await Task.Delay(20);
         }
     }
