@@ -3,6 +3,7 @@
 # packages, installed if missing): a monitor and two nodes on three local ports, synchronous replication, failover
 # tuned to take seconds. docs/OPERATIONS.md describes the same on three machines.
 #
+#   scripts/ha.sh install             installs pg_auto_failover (and PostgreSQL 15) where missing, upgrading nothing
 #   scripts/ha.sh start [DIR] [PORT]   monitor on PORT (default 56000), nodes on PORT+1 and PORT+2; prints Reach's --db
 #   scripts/ha.sh db [DIR]             Reach's --db for the formation started in DIR
 #   scripts/ha.sh db-read [DIR]        Reach's --db-read: the same nodes, a standby preferred (the primary when none is)
@@ -16,7 +17,7 @@
 #   scripts/ha.sh stop [DIR]           stops everything and removes DIR
 # DIR defaults to $REACH_HA_DIR or /tmp/reach-ha.
 set -euo pipefail
-action=${1:?start, db, db-read, state, events, failover, kill, promoted, rejoin, wait or stop}
+action=${1:?install, start, db, db-read, state, events, failover, kill, promoted, rejoin, wait or stop}
 dir=${2:-${REACH_HA_DIR:-/tmp/reach-ha}}
 
 bin=/usr/lib/postgresql/15/bin
@@ -47,11 +48,19 @@ run_node() { # name: runs the node's keeper in the background, its log in DIR/na
 primary_node() { states | awk '$2 == "primary" || $2 == "wait_primary" { print $1; exit }'; }
 
 case "$action" in
-start)
+install)
+  # Only what is missing, and nothing upgraded: upgrading PostgreSQL's package under a server that runs (the tests'
+  # own) leaves it unable to load its libraries (plpgsql: "undefined symbol").
   if ! command -v pg_autoctl >/dev/null || [ ! -x "$bin/pg_ctl" ]; then
+    missing=""
+    [ -x "$bin/pg_ctl" ] || missing="postgresql-15"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade $missing postgresql-15-auto-failover pg-auto-failover-cli >/dev/null
   fi
+  ;;
+start)
+  "$0" install
   port=${3:-${REACH_HA_PORT:-56000}}
   rm -rf "$dir"
   install -d -o postgres -g postgres "$dir"

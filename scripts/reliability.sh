@@ -16,6 +16,9 @@ export REACH_POWER_CUTS=${REACH_POWER_CUTS:-20}
 export REACH_HA=${REACH_HA:-1}
 export REACH_RELIABILITY_LOG=${REACH_RELIABILITY_LOG:-$PWD/reliability.log}
 
+# The formation's packages first: installing them later could upgrade PostgreSQL under the tests' running server.
+[ "$REACH_HA" = 1 ] && scripts/ha.sh install
+
 pgroot=""
 trap '[ -n "$pgroot" ] && scripts/postgres.sh stop "$pgroot"' EXIT
 if [ -z "${REACH_TEST_POSTGRES:-}" ]; then

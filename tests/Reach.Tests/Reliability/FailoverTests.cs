@@ -102,7 +102,7 @@ public sealed class FailoverTests : IAsyncDisposable
                 }
                 catch (Xunit.Sdk.XunitException e)
                 {
-                    throw new Xunit.Sdk.XunitException($"round {round + 1}: {e.Message}\n{FaultLoad.LastExceptions(servers)}\n{story}{await NodesAsync(_db)}{await PostgresScript.FormationAsync("state", _root)}{await PostgresScript.FormationAsync("events", _root)}");
+                    throw new Xunit.Sdk.XunitException($"round {round + 1}: {e.Message}\n{await FaultLoad.LastExceptionsAsync(servers)}\n{story}{await NodesAsync(_db)}{await PostgresScript.FormationAsync("state", _root)}{await PostgresScript.FormationAsync("events", _root)}");
                 }
 
                 var (healed, refused) = result;
