@@ -172,10 +172,16 @@ public static class Transactions
         e.GetType() == typeof(NpgsqlException)
         && (e.InnerException is AggregateException || e.Message.StartsWith("No suitable host", StringComparison.Ordinal));
 
-    /// <summary>Whether an exception means the database's disk is full (SQLite <c>SQLITE_FULL</c>, PostgreSQL 53100).</summary>
+    /// <summary>
+    /// Whether an exception means the database's disk is full: SQLite's <c>SQLITE_FULL</c>, PostgreSQL's 53100, or a new
+    /// PostgreSQL session refused because its backend could not write the relation cache's init file into the database's
+    /// folder (a FATAL <c>XX000</c> "could not write init file" at connection start: PostgreSQL says no more, the cause
+    /// is the full disk that the whole data folder shares).
+    /// </summary>
     public static bool IsOutOfSpace(Exception e) => Unwrap(e) switch
     {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.DiskFull,
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.DiskFull
+            || (pg.SqlState == PostgresErrorCodes.InternalError && pg.MessageText == "could not write init file"),
         SqliteException sqlite => sqlite.SqliteErrorCode == 13,
         _ => false,
     };
