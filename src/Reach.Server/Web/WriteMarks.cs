@@ -11,11 +11,16 @@ namespace Reach.Server.Web;
 /// </summary>
 public static class WriteMarks
 {
-    public static IApplicationBuilder UseWriteMarks(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseWriteMarks(this IApplicationBuilder app)
     {
-        var database = context.RequestServices.GetRequiredService<ReachDatabase>();
-        if (database.HasStandby
-            && MemberStatusGate.IsWrite(context.Request.Method)
+        // Without a standby there is nothing to mark: the middleware is not added, and no request pays for it.
+        var database = app.ApplicationServices.GetRequiredService<ReachDatabase>();
+        return database.HasStandby ? app.Use((context, next) => MarkAsync(database, context, next)) : app;
+    }
+
+    private static async Task MarkAsync(ReachDatabase database, HttpContext context, RequestDelegate next)
+    {
+        if (MemberStatusGate.IsWrite(context.Request.Method)
             && long.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var memberId))
         {
             var writes = context.RequestServices.GetRequiredService<ReadYourWrites>();
@@ -42,5 +47,5 @@ public static class WriteMarks
         }
 
         await next(context);
-    });
+    }
 }
