@@ -86,7 +86,7 @@ public sealed class DiskAndStallTests
             {
                 for (var round = 0; round < Report.FaultRepeats; round++)
                 {
-                    acknowledged.AddRange(await FillTheDiskAsync(server, Path.Combine(root, "disk")));
+                    acknowledged.AddRange(await FillTheDiskAsync(server, Path.Combine(root, "disk"), full => RefuseNewSessionsAsync(server, db, root, full)));
                 }
             }
 
@@ -102,10 +102,69 @@ public sealed class DiskAndStallTests
         }
     }
 
+    // With the data folder full: the relation cache's init files removed and their room filled too, Reach's sessions
+    // ended, so that the next send needs a new session whose backend cannot write its init file (PostgreSQL refuses it
+    // with a FATAL XX000, which is a full disk too). Sends then answer 507 (or 503 while the ended sessions are noticed),
+    // and PostgreSQL's log shows the refusal.
+    private static async Task RefuseNewSessionsAsync(RunningServer running, string db, string root, Func<Task<HttpResponseMessage>> send)
+    {
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { Pooling = false }.ToString());
+        await admin.OpenAsync();
+        var data = Path.Combine(root, "disk", "data");
+        foreach (var initFile in Directory.EnumerateFiles(data, "pg_internal.init", SearchOption.AllDirectories))
+        {
+            File.Delete(initFile);
+        }
+
+        await FillAsync(Path.Combine(root, "disk", "filler-init"), slack: 0);
+        await using (var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'", admin))
+        {
+            await terminate.ExecuteScalarAsync();
+        }
+
+        var refused = 0;
+        for (var i = 0; i < 20 && refused == 0; i++)
+        {
+            var response = await send();
+            if (response.StatusCode == HttpStatusCode.InsufficientStorage)
+            {
+                refused++;
+            }
+            else if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.Fail($"a send needing a new session on a full data folder answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{await FaultLoad.LastExceptionsAsync([running])}");
+            }
+        }
+
+        Assert.True(refused > 0, "no send answered 507 once new sessions could not start");
+        Assert.Contains("could not write init file", await File.ReadAllTextAsync(Path.Combine(root, "log")), StringComparison.Ordinal);
+        File.Delete(Path.Combine(root, "disk", "filler-init"));
+    }
+
+    // Writes a file at <paramref name="path"/> until its disk is full, then gives back <paramref name="slack"/> bytes.
+    private static async Task FillAsync(string path, long slack)
+    {
+        await using var fill = File.Create(path);
+        var chunk = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                await fill.WriteAsync(chunk);
+                await fill.FlushAsync();
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        fill.SetLength(Math.Max(0, fill.Length - slack));
+    }
+
     // Signs up four senders and a recipient, fills the disk mounted at <paramref name="disk"/> with a file of the test's
-    // but for a little room, sends until five sends in a row answer 507, removes the file and sends once more.
-    // Answers the ids of the sends acknowledged.
-    private static async Task<List<long>> FillTheDiskAsync(RunningServer running, string disk)
+    // but for a little room, sends until five sends in a row answer 507, lets <paramref name="whileFull"/> (given a
+    // send) act on the full disk, removes the file and sends once more. Answers the ids of the sends acknowledged.
+    private static async Task<List<long>> FillTheDiskAsync(RunningServer running, string disk, Func<Func<Task<HttpResponseMessage>>, Task>? whileFull = null)
     {
         var server = running.Address;
         var acknowledged = new List<long>();
@@ -120,23 +179,7 @@ public sealed class DiskAndStallTests
         }
 
         var filler = Path.Combine(disk, "filler");
-        await using (var fill = File.Create(filler))
-        {
-            var chunk = new byte[64 * 1024];
-            try
-            {
-                while (true)
-                {
-                    await fill.WriteAsync(chunk);
-                    await fill.FlushAsync();
-                }
-            }
-            catch (IOException)
-            {
-            }
-
-            fill.SetLength(Math.Max(0, fill.Length - (384 * 1024)));
-        }
+        await FillAsync(filler, slack: 384 * 1024);
 
         var full = 0;
         for (var i = 0; i < 3000 && full < 5; i++)
@@ -159,6 +202,10 @@ public sealed class DiskAndStallTests
 
         Assert.True(full > 0, "the disk never filled up");
         Assert.NotEmpty(acknowledged);
+        if (whileFull is not null)
+        {
+            await whileFull(() => senders[0].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "No room." }));
+        }
 
         File.Delete(filler);
         var again = await senders[0].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "Room again." });
