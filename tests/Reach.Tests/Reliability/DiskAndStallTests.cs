@@ -86,14 +86,14 @@ public sealed class DiskAndStallTests
             {
                 for (var round = 0; round < Report.FaultRepeats; round++)
                 {
-                    acknowledged.AddRange(await FillTheDiskAsync(server, Path.Combine(root, "disk"), full => RefuseNewSessionsAsync(server, db, root, full)));
+                    acknowledged.AddRange(await FillTheDiskAsync(server, Path.Combine(root, "disk"), (sender, recipient) => RefuseNewSessionsAsync(server, db, root, sender, recipient)));
                 }
             }
 
             var (messages, _) = await StoredState.AssertHeldAsync(db, acknowledged, int.MaxValue);
             Assert.Equal(acknowledged.Count, messages);
             NpgsqlConnection.ClearAllPools();
-            Report.Line($"full disk PostgreSQL (data folder), filled and freed {Report.FaultRepeats} times: {acknowledged.Count} sends stored, the refused ones answered 507, sends again after space was freed");
+            Report.Line($"full disk PostgreSQL (data folder), filled and freed {Report.FaultRepeats} times: {acknowledged.Count} sends stored, the refused ones answered 507 (a new session refused each time among them), sends again after space was freed");
         }
         finally
         {
@@ -105,9 +105,12 @@ public sealed class DiskAndStallTests
     // With the data folder full: the relation cache's init files removed and their room filled too, Reach's sessions
     // ended, so that the next send needs a new session whose backend cannot write its init file (PostgreSQL refuses it
     // with a FATAL XX000, which is a full disk too). Sends then answer 507 (or 503 while the ended sessions are noticed),
-    // and PostgreSQL's log shows the refusal.
-    private static async Task RefuseNewSessionsAsync(RunningServer running, string db, string root, Func<Task<HttpResponseMessage>> send)
+    // and PostgreSQL's log shows the refusal. Once the room is given back, Reach serves again by itself: a read that
+    // finds one of the ended sessions answers 503 and drops the pools' idle connections.
+    private static async Task RefuseNewSessionsAsync(RunningServer running, string db, string root, Member sender, string recipient)
     {
+        Task<HttpResponseMessage> send() => sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient, body = "No room." });
+
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { Pooling = false }.ToString());
         await admin.OpenAsync();
         var data = Path.Combine(root, "disk", "data");
@@ -139,6 +142,15 @@ public sealed class DiskAndStallTests
         Assert.True(refused > 0, "no send answered 507 once new sessions could not start");
         Assert.Contains("could not write init file", await File.ReadAllTextAsync(Path.Combine(root, "log")), StringComparison.Ordinal);
         File.Delete(Path.Combine(root, "disk", "filler-init"));
+        var healed = false;
+        for (var i = 0; i < 20 && !healed; i++)
+        {
+            var preflight = await sender.Http.GetAsync(new Uri($"/api/reach/{recipient}", UriKind.Relative));
+            healed = preflight.StatusCode == HttpStatusCode.OK;
+            Assert.True(healed || preflight.StatusCode == HttpStatusCode.ServiceUnavailable, $"a pre-flight after the room was given back answered {(int)preflight.StatusCode}: {await preflight.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.True(healed, "Reach did not serve pre-flights again once the room was given back");
     }
 
     // Writes a file at <paramref name="path"/> until its disk is full, then gives back <paramref name="slack"/> bytes.
@@ -163,8 +175,9 @@ public sealed class DiskAndStallTests
 
     // Signs up four senders and a recipient, fills the disk mounted at <paramref name="disk"/> with a file of the test's
     // but for a little room, sends until five sends in a row answer 507, lets <paramref name="whileFull"/> (given a
-    // send) act on the full disk, removes the file and sends once more. Answers the ids of the sends acknowledged.
-    private static async Task<List<long>> FillTheDiskAsync(RunningServer running, string disk, Func<Func<Task<HttpResponseMessage>>, Task>? whileFull = null)
+    // sender and the recipient's handle) act on the full disk, removes the file and sends once more. Answers the ids of
+    // the sends acknowledged.
+    private static async Task<List<long>> FillTheDiskAsync(RunningServer running, string disk, Func<Member, string, Task>? whileFull = null)
     {
         var server = running.Address;
         var acknowledged = new List<long>();
@@ -173,7 +186,9 @@ public sealed class DiskAndStallTests
         for (var i = 0; i < 4; i++)
         {
             var sender = await Member.SignUpAsync(server, "sd");
-            var invitation = await (await sender.Http.PostAsJsonAsync("/api/invitations", new { toHandle = recipient.Handle })).Content.ReadFromJsonAsync<JsonElement>();
+            var invited = await sender.Http.PostAsJsonAsync("/api/invitations", new { toHandle = recipient.Handle });
+            Assert.True(invited.IsSuccessStatusCode, $"an invitation answered {(int)invited.StatusCode}: {await invited.Content.ReadAsStringAsync()}\n{await FaultLoad.LastExceptionsAsync([running])}");
+            var invitation = await invited.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(HttpStatusCode.OK, (await recipient.Http.PostAsync(new Uri($"/api/invitations/{invitation.GetProperty("id").GetInt64()}/accept", UriKind.Relative), null)).StatusCode);
             senders.Add(sender);
         }
@@ -204,7 +219,7 @@ public sealed class DiskAndStallTests
         Assert.NotEmpty(acknowledged);
         if (whileFull is not null)
         {
-            await whileFull(() => senders[0].Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient.Handle, body = "No room." }));
+            await whileFull(senders[0], recipient.Handle);
         }
 
         File.Delete(filler);
