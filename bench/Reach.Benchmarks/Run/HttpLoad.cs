@@ -9,7 +9,7 @@ namespace Reach.Benchmarks.Run;
 public sealed record WrkResult(string Endpoint, int Connections, double PerSecond, double P50Ms, double P99Ms, long Requests, long NotOk);
 
 /// <summary>
-/// Reach as a real server process (Release build, SQLite with <c>synchronous=FULL</c>) loaded by wrk: the bare
+/// Reach as a real server process (Release build, on SQLite with <c>synchronous=FULL</c> or PostgreSQL) loaded by wrk: the bare
 /// "hello world" endpoint, the pre-flight <c>GET /api/reach/{handle}</c> and durable <c>POST /api/messages</c>,
 /// each at several connection counts, all in one run on one machine.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed partial class HttpLoad : IAsyncDisposable
         _base = baseUrl;
     }
 
-    /// <summary>Starts the server on <paramref name="database"/>'s SQLite file and signs in the senders.</summary>
+    /// <summary>Starts the server on <paramref name="database"/> (its SQLite file or PostgreSQL database) and signs in the senders.</summary>
     public static async Task<HttpLoad> StartAsync(string serverDll, BenchDatabase database, string folder, int port)
     {
         var policy = Path.Combine(folder, "bench.policy.json");
@@ -42,7 +42,7 @@ public sealed partial class HttpLoad : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = folder,
         };
-        foreach (var argument in new[] { serverDll, "--db", database.SqliteFile!, "--urls", $"http://127.0.0.1:{port}", "--policy", policy, "--admin-key", "bench-admin-key-0123456789" })
+        foreach (var argument in new[] { serverDll, "--db", database.SqliteFile ?? database.Options.ConnectionString, "--urls", $"http://127.0.0.1:{port}", "--policy", policy, "--admin-key", "bench-admin-key-0123456789" })
         {
             start.ArgumentList.Add(argument);
         }
