@@ -84,9 +84,13 @@ public sealed class DiskAndStallTests
             var acknowledged = new List<long>();
             await using (var server = await RunningServer.StartAsync(db, "--policy", TestPolicy.WithoutLimits))
             {
+                // The test's own session, opened while there is room: a session started on the full folder is refused
+                // whenever PostgreSQL has dropped its relation cache's init files (catalog changes, autovacuum).
+                await using var session = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { Pooling = false }.ToString());
+                await session.OpenAsync();
                 for (var round = 0; round < Report.FaultRepeats; round++)
                 {
-                    acknowledged.AddRange(await FillTheDiskAsync(server, Path.Combine(root, "disk"), (sender, recipient) => RefuseNewSessionsAsync(server, db, root, sender, recipient)));
+                    acknowledged.AddRange(await FillTheDiskAsync(server, Path.Combine(root, "disk"), (sender, recipient) => RefuseNewSessionsAsync(server, session, root, sender, recipient)));
                 }
             }
 
@@ -107,12 +111,10 @@ public sealed class DiskAndStallTests
     // with a FATAL XX000, which is a full disk too). Sends then answer 507 (or 503 while the ended sessions are noticed),
     // and PostgreSQL's log shows the refusal. Once the room is given back, Reach serves again by itself: a read that
     // finds one of the ended sessions answers 503 and drops the pools' idle connections.
-    private static async Task RefuseNewSessionsAsync(RunningServer running, string db, string root, Member sender, string recipient)
+    private static async Task RefuseNewSessionsAsync(RunningServer running, NpgsqlConnection admin, string root, Member sender, string recipient)
     {
         Task<HttpResponseMessage> send() => sender.Http.PostAsJsonAsync("/api/messages", new { toHandle = recipient, body = "No room." });
 
-        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { Pooling = false }.ToString());
-        await admin.OpenAsync();
         var data = Path.Combine(root, "disk", "data");
         foreach (var initFile in Directory.EnumerateFiles(data, "pg_internal.init", SearchOption.AllDirectories))
         {
