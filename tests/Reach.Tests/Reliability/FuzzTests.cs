@@ -89,7 +89,6 @@ public abstract class FuzzTests<TDatabase>(ApiFixture<TDatabase> fixture) : ICla
         var anonymous = Api.NewClient();
         var wrongAdmin = Api.NewClient();
         wrongAdmin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-the-admin-key-000000");
-        HttpClient[] clients = [fuzzer.Client, fuzzer.Client, fuzzer.Client, anonymous, wrongAdmin, Api.Admin];
 
         var routes = fixture.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(endpoint => (Pattern: endpoint.RoutePattern.RawText ?? "/", Methods: endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.ToArray() ?? ["GET", "POST"]))
@@ -99,6 +98,7 @@ public abstract class FuzzTests<TDatabase>(ApiFixture<TDatabase> fixture) : ICla
         Assert.Equal(Templates.Count, writable.Select(r => r.Pattern.TrimEnd('/')).Distinct().Count());
 
         var failures = new List<string>();
+        var (signedInAgain, replaced) = (0, 0);
         var before = await FingerprintAsync();
         var statuses = new Dictionary<int, int>();
         for (var i = 0; i < count && failures.Count < 20; i++)
@@ -113,6 +113,7 @@ public abstract class FuzzTests<TDatabase>(ApiFixture<TDatabase> fixture) : ICla
                 request.Content = Body(random, pattern, fuzzer.Handle, victim.Handle);
             }
 
+            HttpClient[] clients = [fuzzer.Client, fuzzer.Client, fuzzer.Client, anonymous, wrongAdmin, Api.Admin];
             var client = pattern.StartsWith("/api/admin", StringComparison.Ordinal) && random.Next(2) == 0 ? Api.Admin
                 : random.Next(2) == 0 ? fuzzer.Client : Pick(random, clients);
             HttpResponseMessage response;
@@ -142,11 +143,45 @@ public abstract class FuzzTests<TDatabase>(ApiFixture<TDatabase> fixture) : ICla
             }
 
             before = after;
+
+            // The fuzzer's own requests can end its session (a sign-out everywhere, the clock moved past its token) or
+            // its account (deactivated, locked out): it then signs in again, or signs up anew, so that the rest of the
+            // run still reaches the handlers as a member and not only their 401. Either can be refused by the sign-in
+            // limit; the next 401 tries again.
+            if (client == fuzzer.Client && response.StatusCode == HttpStatusCode.Unauthorized
+                && (await fuzzer.Client.GetAsync(new Uri("/api/me/credits", UriKind.Relative))).StatusCode == HttpStatusCode.Unauthorized)
+            {
+                if (await TokenAsync(fuzzer.Email) is { } token)
+                {
+                    fuzzer.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                    signedInAgain++;
+                }
+                else
+                {
+                    var handle = $"fz_{Guid.NewGuid():N}"[..24];
+                    var register = await Api.Anonymous.PostAsJsonAsync("/api/auth/register", new { email = $"{handle}@example.com", password = Password, handle, displayName = "Fuzz" });
+                    if (register.StatusCode == HttpStatusCode.Created && await TokenAsync($"{handle}@example.com") is { } fresh)
+                    {
+                        fuzzer = new TestMember(handle, $"{handle}@example.com", Api.NewClient());
+                        fuzzer.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fresh);
+                        replaced++;
+                    }
+                }
+
+                before = await FingerprintAsync();
+            }
         }
 
-        Report.Line($"fuzz {typeof(TDatabase).Name}: {count} requests, seed {seed}, {failures.Count} failures; answers {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}");
+        Report.Line($"fuzz {typeof(TDatabase).Name}: {count} requests, seed {seed}, {failures.Count} failures; answers {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}; the fuzzer signed in again {signedInAgain} times and signed up anew {replaced} times");
         Assert.True(failures.Count == 0, $"seed {seed}:\n" + string.Join('\n', failures));
         Assert.True(statuses.Keys.Any(code => code < 300) && statuses.Keys.Count(code => code >= 400) > 2, $"seed {seed}: answers {string.Join(", ", statuses)}");
+    }
+
+    // A new access token for the member with <paramref name="email"/>, or null when sign-in is refused.
+    private async Task<string?> TokenAsync(string email)
+    {
+        var token = await Api.Anonymous.PostAsJsonAsync("/api/auth/token", new { email, password = Password });
+        return token.StatusCode == HttpStatusCode.OK ? (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString() : null;
     }
 
     // Objects of the victim the fuzzer should never reach: a conversation, an invitation, a post, a notification.
