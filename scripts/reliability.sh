@@ -3,6 +3,7 @@
 # PostgreSQL), the fuzzing of every endpoint, the crash test and the database faults (PostgreSQL killed, restarted,
 # its sessions ended, full disks, stalls: REACH_DB_FAULTS times each, default 20; REACH_POWER_CUTS copies of a SQLite
 # database under load, default 20), with more trials and requests than CI runs.
+# REACH_CRASHES kills of the server process per database, default 5.
 # Usage: scripts/reliability.sh [trials per configuration, default 1000] [fuzz requests per database, default 10000]
 # Each trial and fuzz run appends a line to reliability.log (or $REACH_RELIABILITY_LOG); docs/RELIABILITY.md has the results.
 set -uo pipefail
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 export REACH_TRIALS=${1:-1000}
 export REACH_FUZZ_REQUESTS=${2:-10000}
+export REACH_CRASHES=${REACH_CRASHES:-5}
 export REACH_DB_FAULTS=${REACH_DB_FAULTS:-20}
 export REACH_POWER_CUTS=${REACH_POWER_CUTS:-20}
 # The failover of a pg_auto_failover formation (scripts/ha.sh), REACH_DB_FAULTS times, and reads on its standby.
@@ -29,7 +31,7 @@ if [ -z "${REACH_TEST_POSTGRES:-}" ]; then
   export REACH_TEST_POSTGRES
 fi
 
-echo "long form: $REACH_TRIALS trials per configuration, $REACH_FUZZ_REQUESTS fuzz requests per database, $REACH_DB_FAULTS of each database fault, $REACH_POWER_CUTS power cuts; log: $REACH_RELIABILITY_LOG"
+echo "long form: $REACH_TRIALS trials per configuration, $REACH_FUZZ_REQUESTS fuzz requests per database, $REACH_CRASHES kills of the server per database, $REACH_DB_FAULTS of each database fault, $REACH_POWER_CUTS power cuts; log: $REACH_RELIABILITY_LOG"
 start=$(date +%s)
 dotnet test --project tests/Reach.Tests -c Release -- --filter-namespace Reach.Tests.Reliability
 status=$?
