@@ -98,7 +98,10 @@ public sealed class FailoverTests : IAsyncDisposable
                         story.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:T} killed ").Append(await PostgresScript.FormationAsync("kill", _root));
                         story.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:T} promoted ").Append(await PostgresScript.FormationAsync("promoted", _root));
                     },
-                    acknowledged);
+                    acknowledged,
+                    // Room for 2,304 first messages a round: the sends stored while the kill itself runs (hundreds
+                    // a second) must not use up every pair before the promoted standby has taken its 40.
+                    recipientCount: 48);
                 }
                 catch (Xunit.Sdk.XunitException e)
                 {
