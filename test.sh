@@ -56,5 +56,11 @@ if [ -z "${REACH_SKIP_BENCH:-}" ]; then
   rm -f "$log.bench"
 fi
 
+# Each failed test's name and first lines again, last: a long log is often read from its end.
+if grep -qE "^failed " "$log"; then
+  echo "Failed tests:"
+  grep -E -A8 "^failed " "$log" | grep -v '"EventId"' | head -100
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -7,7 +7,7 @@ namespace Reach.Web.Tests;
 /// Every page of the demo network, signed out, signed in and as the operator, at desktop width (and one page of each
 /// layout at phone width), checked with axe-core: no violation of any impact. (The journeys check each state they photograph as well: Screens.ShotAsync.)
 /// </summary>
-public sealed class AccessibilityTests(Browser browser, DemoHost host) : IClassFixture<DemoHost>
+public sealed class AccessibilityTests(Browser browser, DemoHost host) : BrowserTest, IClassFixture<DemoHost>
 {
     private static readonly string[] MemberPages =
     [

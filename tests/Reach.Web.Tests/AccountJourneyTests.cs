@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>Joining, signing out and in, and answering a message request.</summary>
-public sealed class AccountJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+public sealed class AccountJourneyTests(Browser browser, WebHost host) : BrowserTest, IClassFixture<WebHost>
 {
     [Fact]
     public async Task ANewMemberJoinsSignsOutAndSignsBackIn()

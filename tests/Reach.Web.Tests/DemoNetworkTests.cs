@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>The <c>--demo</c> network: a newcomer signs in as alex and meets every kind of lock.</summary>
-public sealed class DemoNetworkTests(Browser browser, DemoHost host) : IClassFixture<DemoHost>
+public sealed class DemoNetworkTests(Browser browser, DemoHost host) : BrowserTest, IClassFixture<DemoHost>
 {
     [Theory]
     [InlineData("grace", "connections_only")]

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>The inbox: a preview and an unread count until the conversation is opened, and "Seen" for its sender.</summary>
-public sealed class InboxJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+public sealed class InboxJourneyTests(Browser browser, WebHost host) : BrowserTest, IClassFixture<WebHost>
 {
     [Fact]
     public async Task AnUnreadConversationShowsItsPreviewUntilOpenedAndItsSenderThenSeesSeen()

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>A basic recipient at the monthly cap: locked with the reset date, open once the clock reaches the next month.</summary>
-public sealed class MonthlyCapJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+public sealed class MonthlyCapJourneyTests(Browser browser, WebHost host) : BrowserTest, IClassFixture<WebHost>
 {
     [Fact]
     public async Task ABasicRecipientAtTheCapIsLockedUntilTheNextMonth()

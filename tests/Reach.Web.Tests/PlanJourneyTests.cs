@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>Plans: a premium-only recipient opens after an admin upgrade; an InMail spends a credit that an answer returns.</summary>
-public sealed class PlanJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+public sealed class PlanJourneyTests(Browser browser, WebHost host) : BrowserTest, IClassFixture<WebHost>
 {
     [Fact]
     public async Task APremiumOnlyRecipientOpensAfterTheAdminUpgradesTheSender()

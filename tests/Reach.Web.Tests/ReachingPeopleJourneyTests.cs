@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>Search, hints, tips, posts with mentions, and a bookmark that tells when someone becomes reachable.</summary>
-public sealed class ReachingPeopleJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+public sealed class ReachingPeopleJourneyTests(Browser browser, WebHost host) : BrowserTest, IClassFixture<WebHost>
 {
     [Fact]
     public async Task SearchFiltersToPeopleICanMessageAndShowsTheirHints()

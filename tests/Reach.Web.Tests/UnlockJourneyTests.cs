@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>Locked, then unlocked by what the notice offers: an invitation, an email, settings; and what a block shows.</summary>
-public sealed class UnlockJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+public sealed class UnlockJourneyTests(Browser browser, WebHost host) : BrowserTest, IClassFixture<WebHost>
 {
     [Fact]
     public async Task ConnectionsOnlyRecipientOpensAfterTheInvitationIsAccepted()

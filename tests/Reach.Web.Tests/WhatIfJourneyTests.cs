@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Reach.Web.Tests;
 
 /// <summary>The operator replays a month of sends under a smaller cap before changing it, and sees what would change.</summary>
-public sealed class WhatIfJourneyTests(Browser browser, WebHost host) : IClassFixture<WebHost>
+public sealed class WhatIfJourneyTests(Browser browser, WebHost host) : BrowserTest, IClassFixture<WebHost>
 {
     [Fact]
     public async Task ASmallerCapShowsTheSendsItWouldLockWithAChart()
