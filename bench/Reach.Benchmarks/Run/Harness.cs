@@ -108,6 +108,12 @@ public sealed class Harness
             .AddLogger(NullLogger.Instance)
             .WithArtifactsPath(Path.Combine(_work, "bdn"))
             .WithOptions(ConfigOptions.DisableLogFile);
+        if (_quick)
+        {
+            // The quick run is on the Debug build (its figures mean nothing).
+            config = config.WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        }
+
         var summary = BenchmarkRunner.Run<DecideBenchmarks>(config);
         _body.AppendLine("### The decision (`MessageRules.Decide`), in-process").AppendLine()
             .AppendLine("BenchmarkDotNet, default job (a process of its own, warm-up, as many iterations as its statistics ask for). Baseline: the allowed cold message.").AppendLine()

@@ -26,20 +26,8 @@ public enum PostgresFault
 /// again (the <c>LISTEN</c> connection reconnects), every acknowledged send is stored, and caps, counters and ledgers
 /// hold. <c>REACH_DB_FAULTS</c> repeats each fault (the long form); CI runs each once.
 /// </summary>
-public sealed class PostgresFaultTests : IAsyncLifetime
+public sealed class PostgresFaultTests(PostgresFaultServers servers) : IClassFixture<PostgresFaultServers>
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "reach-pg-fault-" + Guid.NewGuid().ToString("N")[..8]);
-    private int _port;
-    private string _server = string.Empty;
-
-    public async ValueTask InitializeAsync()
-    {
-        _port = PostgresScript.FreePort();
-        _server = (await PostgresScript.RunAsync(new Dictionary<string, string> { ["REACH_PG_FSYNC"] = "on" }, "start", _root, _port.ToString(CultureInfo.InvariantCulture))).Trim();
-    }
-
-    public async ValueTask DisposeAsync() => await PostgresScript.RunAsync(null, "stop", _root);
-
     [Theory]
     [InlineData(PostgresFault.Killed)]
     [InlineData(PostgresFault.Restarted)]
@@ -47,6 +35,42 @@ public sealed class PostgresFaultTests : IAsyncLifetime
     public async Task NothingAcknowledgedIsLostAndReachHealsByItself(PostgresFault fault)
     {
         var times = Report.FaultRepeats;
+        var acknowledged = new ConcurrentBag<long>();
+        var heal = new List<double>();
+        var unavailable = 0;
+        for (var round = 0; round < times; round++)
+        {
+            var (healed, refused) = await FaultLoad.RoundAsync(servers.Reach, () => servers.StrikeAsync(fault), acknowledged);
+            heal.Add(healed.TotalSeconds);
+            unavailable += refused;
+        }
+
+        await StoredState.AssertHeldAsync(servers.Db, acknowledged, ReachPolicy.Default.Tier("recruiter").ReceiveCap);
+        await FaultLoad.LiveNotificationsArriveAsync(servers.Reach);
+        heal.Sort();
+        Report.Line($"postgres fault {fault}: {times} times under load of 3 processes and 24 senders; {acknowledged.Count} sends acknowledged, all stored; {unavailable} answered 503; healed in {heal[heal.Count / 2]:0.0} s (median), {heal[^1]:0.0} s (worst)");
+    }
+}
+
+/// <summary>
+/// The PostgreSQL server of the fault tests (durable: <c>fsync</c> and <c>synchronous_commit</c> on), one database on
+/// it, and the three Reach processes serving it: shared by the three faults, which strike one after the other, so that
+/// each fault also finds Reach as the one before it left it.
+/// </summary>
+public sealed class PostgresFaultServers : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "reach-pg-fault-" + Guid.NewGuid().ToString("N")[..8]);
+    private int _port;
+    private string _server = string.Empty;
+
+    public string Db { get; private set; } = string.Empty;
+
+    public List<RunningServer> Reach { get; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        _port = PostgresScript.FreePort();
+        _server = (await PostgresScript.RunAsync(new Dictionary<string, string> { ["REACH_PG_FSYNC"] = "on" }, "start", _root, _port.ToString(CultureInfo.InvariantCulture))).Trim();
         var name = "reach_fault_" + Guid.NewGuid().ToString("N")[..8];
         await using (var admin = new NpgsqlConnection(_server))
         {
@@ -55,41 +79,25 @@ public sealed class PostgresFaultTests : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
         }
 
-        var db = new NpgsqlConnectionStringBuilder(_server) { Database = name, Timeout = 5, CommandTimeout = 20 }.ToString();
-        var servers = new List<RunningServer>();
-        try
+        Db = new NpgsqlConnectionStringBuilder(_server) { Database = name, Timeout = 5, CommandTimeout = 20 }.ToString();
+        for (var i = 0; i < 3; i++)
         {
-            for (var i = 0; i < 3; i++)
-            {
-                servers.Add(await RunningServer.StartAsync(db, "--policy", TestPolicy.WithoutLimits));
-            }
-
-            var acknowledged = new ConcurrentBag<long>();
-            var heal = new List<double>();
-            var unavailable = 0;
-            for (var round = 0; round < times; round++)
-            {
-                var (healed, refused) = await FaultLoad.RoundAsync(servers, () => StrikeAsync(fault), acknowledged);
-                heal.Add(healed.TotalSeconds);
-                unavailable += refused;
-            }
-
-            await StoredState.AssertHeldAsync(db, acknowledged, ReachPolicy.Default.Tier("recruiter").ReceiveCap);
-            await FaultLoad.LiveNotificationsArriveAsync(servers);
-            heal.Sort();
-            Report.Line($"postgres fault {fault}: {times} times under load of 3 processes and 24 senders; {acknowledged.Count} sends acknowledged, all stored; {unavailable} answered 503; healed in {heal[heal.Count / 2]:0.0} s (median), {heal[^1]:0.0} s (worst)");
-        }
-        finally
-        {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync();
-            }
+            Reach.Add(await RunningServer.StartAsync(Db, "--policy", TestPolicy.WithoutLimits));
         }
     }
 
-    // The fault itself; answers once the database is back (for a crash, after the two seconds it stays down).
-    private async Task StrikeAsync(PostgresFault fault)
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in Reach)
+        {
+            await server.DisposeAsync();
+        }
+
+        await PostgresScript.RunAsync(null, "stop", _root);
+    }
+
+    /// <summary>The fault itself; answers once the database is back (for a crash, after the two seconds it stays down).</summary>
+    public async Task StrikeAsync(PostgresFault fault)
     {
         switch (fault)
         {
