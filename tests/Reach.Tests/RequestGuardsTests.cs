@@ -75,13 +75,23 @@ public sealed class RequestGuardsTests(ApiFixture<SqliteDatabase> fixture) : ICl
         {
             var client = i % 2 == 0 ? signedIn : http;
             var path = i % 2 == 0 ? "/api/messages" : "/api/auth/register";
-            using var response = await client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(megabyte, Encoding.UTF8, "application/json"));
-            var code = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();
-            return (response.StatusCode, code);
+            try
+            {
+                using var response = await client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(megabyte, Encoding.UTF8, "application/json"));
+                var code = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();
+                return ((HttpStatusCode, string?)?)(response.StatusCode, code);
+            }
+            catch (HttpRequestException e) when (e.InnerException is IOException)
+            {
+                // The server answered 413 and closed the connection while the client was still writing the body (a
+                // broken pipe): the client never got to read the answer, and the body was not read either.
+                return null;
+            }
         }));
         var after = server.ResidentBytes;
 
-        Assert.All(answers, answer => Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "too_large"), answer));
+        Assert.Contains(answers, answer => answer is not null);
+        Assert.All(answers.OfType<(HttpStatusCode, string?)>(), answer => Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "too_large"), answer));
         Assert.True(after - before < 32 * 1024 * 1024, $"The server grew by {(after - before) / (1024 * 1024)} MB for 40 refused 1 MB bodies.");
 
         // An address book takes up to 2 MB; a JSON body under 64 KB is read as always.
