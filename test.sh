@@ -10,7 +10,7 @@ log=$(mktemp)
 pgroot=""
 cleanup() {
   rm -f "$log"
-  [ -n "$pgroot" ] && scripts/postgres.sh stop "$pgroot"
+  if [ -n "$pgroot" ]; then scripts/postgres.sh stop "$pgroot"; fi
 }
 trap cleanup EXIT
 

@@ -22,7 +22,7 @@ export REACH_RELIABILITY_LOG=${REACH_RELIABILITY_LOG:-$PWD/reliability.log}
 [ "$REACH_HA" = 1 ] && scripts/ha.sh install
 
 pgroot=""
-trap '[ -n "$pgroot" ] && scripts/postgres.sh stop "$pgroot"' EXIT
+trap 'if [ -n "$pgroot" ]; then scripts/postgres.sh stop "$pgroot"; fi' EXIT
 if [ -z "${REACH_TEST_POSTGRES:-}" ]; then
   pgroot=$(mktemp -u -d /tmp/reach-pg.XXXXXX)
   port=${REACH_PG_PORT:-55482}
