@@ -30,9 +30,9 @@ if ! REACH_CHROMIUM=$(scripts/chromium.sh); then
 fi
 export REACH_CHROMIUM
 
-# One test project at a time: the browser tests and the server tests each keep both cores busy on their own, and run
-# together they took longer than one after the other (10.5 against 9.7 minutes here), with more of the timing-bound
-# tests (a server's start, a request timeout) running on a starved machine.
+# One test project at a time: the browser tests and the server tests each keep both cores busy on their own; run
+# together they took as long or longer (10.5 minutes, against 9.7 and 10.5 one after the other here), with the
+# timing-bound tests (a server's start, a request timeout) running on a starved machine.
 dotnet test --solution Reach.slnx --max-parallel-test-modules 1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
